@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Makes sure Debian's tor (0.4.9) and libsodium are present; installs them when running as root.
+set -eu
+missing=()
+command -v tor >/dev/null 2>&1 || missing+=(tor)
+command -v tor-gencert >/dev/null 2>&1 || missing+=(tor)
+ls /usr/lib/*/libsodium.so.23 >/dev/null 2>&1 || missing+=(libsodium23)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing Debian packages: $pkgs" >&2
+  echo "Install them as root:  sudo apt-get update && sudo apt-get install -y $pkgs" >&2
+  exit 1
+fi
+echo "Installing Debian packages: $pkgs"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs >/dev/null
+# The package starts a system tor that would reach the public network: stop it; tests run their own.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop tor tor@default 2>/dev/null || true; systemctl disable tor 2>/dev/null || true; fi
+if command -v service >/dev/null 2>&1; then service tor stop >/dev/null 2>&1 || true; fi
+for pid in $(pgrep -x tor || true); do
+  if [ "$(ps -o user= -p "$pid" | tr -d ' ')" = "debian-tor" ]; then kill "$pid" 2>/dev/null || true; fi
+done
