@@ -10,7 +10,7 @@ all: build
 
 # Debian packages the relay and its tests use: C tor (the judge), libsodium (ed25519 with C tor's expanded keys).
 deps:
-	@./scripts/ensure-deps.sh
+	@./deploy/ensure-deps.sh
 
 build:
 	$(DOTNET) publish src/TorRelay.Host/TorRelay.Host.csproj -c $(CONFIG) -o bin --nologo -v quiet
