@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace TorRelay.Core.Channels;
+
+/// <summary>
+/// Accepts connections on one ORPort address and hands each to the channel manager on its own task, so a slow
+/// handshake never delays the next accept (the accept loop only accepts, as Kestrel's does).
+/// </summary>
+public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager channels, ILogger log) : IAsyncDisposable
+{
+    /// <summary>Handshakes in progress at most; beyond this new connections are closed at once.</summary>
+    public const int MaxConcurrentHandshakes = 256;
+
+    private Socket? _socket;
+    private int _handshaking;
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)(_socket?.LocalEndPoint ?? endpoint);
+
+    public void Start()
+    {
+        var s = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6) s.DualMode = false;
+        s.Bind(endpoint);
+        s.Listen(512);
+        _socket = s;
+        LogListening(log, LocalEndPoint.ToString());
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var s = _socket ?? throw new InvalidOperationException("Start first");
+        while (!ct.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await s.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { break; }
+            catch (ObjectDisposedException) { break; }
+            catch (SocketException e)
+            {
+                LogAcceptFailed(log, e.SocketErrorCode.ToString());
+                await Task.Delay(100, ct).ConfigureAwait(false);
+                continue;
+            }
+            client.NoDelay = true;
+            if (Interlocked.Increment(ref _handshaking) > MaxConcurrentHandshakes)
+            {
+                Interlocked.Decrement(ref _handshaking);
+                client.Dispose();
+                continue;
+            }
+            _ = ServeAsync(client, ct);
+        }
+    }
+
+    private async Task ServeAsync(Socket client, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Yield();
+            Channel? channel;
+            try
+            {
+                channel = await channels.AcceptAsync(client, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _handshaking);
+            }
+            if (channel is not null) await channels.RunChannelAsync(channel, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogServeFailed(log, e.GetType().Name, e.Message);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Opened OR listener on {Endpoint}")]
+    private static partial void LogListening(ILogger log, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Accept failed on the ORPort: {Error}")]
+    private static partial void LogAcceptFailed(ILogger log, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {Type} serving a connection: {Message}")]
+    private static partial void LogServeFailed(ILogger log, string type, string message);
+}
