@@ -91,9 +91,21 @@ public sealed partial class ChannelManager : IAsyncDisposable
             if (_pending.TryGetValue(key, out var pending)) return pending;
             var task = ConnectAsync(endpoint, rsaFingerprint, key, ct);
             _pending[key] = task;
+            _ = task.ContinueWith(t =>
+            {
+                lock (_gate)
+                    if (_pending.TryGetValue(key, out var p) && p == t) _pending.Remove(key);
+            }, TaskScheduler.Default);
             return task;
         }
     }
+
+    /// <summary>
+    /// Always connects anew (a link self-test must exercise our initiator side even when the peer already has a channel
+    /// to us); the new channel becomes the one reused for that identity.
+    /// </summary>
+    public Task<Channel> OpenNewAsync(IPEndPoint endpoint, byte[] rsaFingerprint, CancellationToken ct) =>
+        ConnectAsync(endpoint, rsaFingerprint, Convert.ToHexString(rsaFingerprint), ct);
 
     private async Task<Channel> ConnectAsync(IPEndPoint endpoint, byte[] rsaFingerprint, string key, CancellationToken ct)
     {
@@ -120,10 +132,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
             else socket.Dispose();
             throw;
         }
-        finally
-        {
-            lock (_gate) _pending.Remove(key);
-        }
+
     }
 
     private Channel Open(ILinkTransport link, LinkHandshakeResult result)

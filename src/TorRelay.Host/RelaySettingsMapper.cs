@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using TorRelay.Directory;
+using TorRelay.Host.Config;
+using TorRelay.Relay;
+
+namespace TorRelay.Host;
+
+/// <summary>Turns validated torrc options into the relay role's settings, resolving what tor would resolve at start.</summary>
+public static class RelaySettingsMapper
+{
+    public static RelaySettings Map(RelayOptions o, ICollection<string> warnings)
+    {
+        var listen = o.ORPorts.Where(p => p.Listens).Select(p => p.EndPoint).ToList();
+        if (listen.Count == 0) throw new ConfigException("No ORPort to listen on: a relay needs at least one ORPort without NoListen.");
+
+        var advertised4 = o.ORPorts.FirstOrDefault(p => p.Advertised && p.IsIPv4)
+            ?? throw new ConfigException("No advertised IPv4 ORPort: tor relays must publish an IPv4 ORPort.");
+        var address = ChooseAddress(o, advertised4);
+        var orAddresses = o.AddressDisableIPv6
+            ? []
+            : o.ORPorts.Where(p => p.Advertised && !p.IsIPv4 && !p.Address.Equals(IPAddress.IPv6Any))
+                .Select(p => p.EndPoint).Take(1).ToList();
+
+        ulong rate = o.RelayBandwidthRate > 0 ? Math.Min(o.BandwidthRate, o.RelayBandwidthRate) : o.BandwidthRate;
+        ulong burst = o.RelayBandwidthBurst > 0 ? Math.Min(o.BandwidthBurst, o.RelayBandwidthBurst) : o.BandwidthBurst;
+        rate = Math.Min(rate, o.MaxAdvertisedBandwidth);
+
+        if (o.IsExit)
+            warnings.Add("This build of torrelay has no exit role yet: publishing the exit policy \"reject *:*\".");
+
+        return new RelaySettings
+        {
+            Nickname = o.Nickname,
+            ContactInfo = o.ContactInfo,
+            DataDirectory = o.DataDirectory,
+            OrListen = listen,
+            AdvertisedOrPort = new IPEndPoint(address, advertised4.Port),
+            AdvertisedOrAddresses = orAddresses,
+            OutboundBindAddress = o.OutboundBindAddressOR.IPv4 ?? o.OutboundBindAddress.IPv4,
+            Authorities = o.DirAuthorities.Count > 0 ? o.DirAuthorities : DefaultAuthorities.Create(),
+            AssumeReachable = o.AssumeReachable,
+            PublishDescriptor = o.PublishServerDescriptor,
+            TestingTorNetwork = o.TestingTorNetwork,
+            BandwidthRate = (long)Math.Min(rate, long.MaxValue),
+            BandwidthBurst = (long)Math.Min(Math.Max(burst, rate), long.MaxValue),
+            Family = o.MyFamily,
+            ExitPolicy = ["reject *:*"],
+        };
+    }
+
+    /// <summary>
+    /// Our published IPv4 address: the Address option, else the ORPort's own address, else the first public
+    /// interface address (tor also asks authorities; we need an answer before publishing).
+    /// </summary>
+    private static IPAddress ChooseAddress(RelayOptions o, OrPortConfig orPort)
+    {
+        foreach (var a in o.Address)
+        {
+            if (IPAddress.TryParse(a, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork) return ip;
+            try
+            {
+                var resolved = Dns.GetHostAddresses(a).FirstOrDefault(x => x.AddressFamily == AddressFamily.InterNetwork);
+                if (resolved is not null) return resolved;
+            }
+            catch (SocketException)
+            {
+            }
+            throw new ConfigException($"Address '{a}' does not resolve to an IPv4 address.");
+        }
+        if (!orPort.Address.Equals(IPAddress.Any)) return orPort.Address;
+        var found = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        return found ?? throw new ConfigException("Could not find our IPv4 address: set the Address option.");
+    }
+}

@@ -1,0 +1,22 @@
+namespace TorRelay.Relay;
+
+/// <summary>What we claim about ourselves in descriptors: only what this build implements.</summary>
+public static class RelayIdentityInfo
+{
+    /// <summary>
+    /// Link 3-5 and LinkAuth=3 are implemented (v3 handshake, Ed25519-SHA256-RFC5705). Circuits (Relay), flow control,
+    /// directory caching and onion-service roles are not yet, so they are not claimed.
+    /// </summary>
+    public const string Protocols = "Link=3-5 LinkAuth=3";
+
+    /// <summary>Not "Tor …", so authorities do not version-check us as C tor (see dir-spec "platform").</summary>
+    public static string Platform =>
+        $"TorRelay {typeof(RelayIdentityInfo).Assembly.GetName().Version?.ToString(3) ?? "0.1.0"} on .NET {Environment.Version.Major}";
+
+    /// <summary>tor's "--list-fingerprint" form: the fingerprint in groups of four hex digits.</summary>
+    public static string FormatFingerprint(byte[] fingerprint)
+    {
+        var hex = Convert.ToHexString(fingerprint);
+        return string.Join(' ', Enumerable.Range(0, hex.Length / 4).Select(i => hex.Substring(i * 4, 4)));
+    }
+}

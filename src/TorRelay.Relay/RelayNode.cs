@@ -1,0 +1,260 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using TorRelay.Core.Channels;
+using TorRelay.Crypto;
+using TorRelay.Directory.Client;
+using TorRelay.Directory.Consensus;
+using TorRelay.Directory.Descriptors;
+using TorRelay.Relay.Keys;
+
+namespace TorRelay.Relay;
+
+/// <summary>
+/// The relay role at work: keys, ORPort listeners and channels, descriptor publication and the consensus, with one
+/// heartbeat driving idle-channel closing and key and link-certificate rotation.
+/// </summary>
+public sealed partial class RelayNode : IAsyncDisposable
+{
+    /// <summary>C tor regenerates and re-uploads its descriptor at least this often (FORCE_REGENERATE_DESCRIPTOR_INTERVAL).</summary>
+    public static readonly TimeSpan RepublishInterval = TimeSpan.FromHours(18);
+    private static readonly TimeSpan HeartbeatTick = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan KeyCheckInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan HeartbeatLogInterval = TimeSpan.FromHours(6);
+
+    private readonly RelaySettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _log;
+    private readonly IRandomSource _random;
+    private readonly RelayKeyStore _keyStore;
+    private readonly LinkCredentialsFactory _credentials;
+    private readonly DirectoryClient _directory;
+    private readonly SemaphoreSlim _republish = new(0, 1);
+    private readonly DateTimeOffset _started;
+    private TlsLinkTransportFactory? _tls;
+    private ChannelManager? _channels;
+    private readonly List<OrPortListener> _listeners = new();
+    private ConsensusTracker? _tracker;
+    private DateTimeOffset _lastUpload = DateTimeOffset.MinValue;
+    private bool _linkCheckDone;
+
+    public RelayNode(RelaySettings settings, TimeProvider time, ILoggerFactory loggers, IRandomSource? random = null)
+    {
+        _settings = settings;
+        _time = time;
+        _loggers = loggers;
+        _log = loggers.CreateLogger("TorRelay.Relay");
+        _random = random ?? SystemRandom.Instance;
+        _keyStore = new RelayKeyStore(settings.DataDirectory, time, loggers.CreateLogger("TorRelay.Keys"));
+        _credentials = new LinkCredentialsFactory(time, _random);
+        _directory = new DirectoryClient(logger: loggers.CreateLogger<DirectoryClient>());
+        _started = time.GetUtcNow();
+    }
+
+    /// <summary>Loaded on <see cref="RunAsync"/>.</summary>
+    public RelayKeys Keys => _keyStore.Current;
+
+    public IReadOnlyList<IPEndPoint> ListeningOn => _listeners.Select(l => l.LocalEndPoint).ToList();
+
+    public ChannelManager Channels => _channels ?? throw new InvalidOperationException("not started");
+
+    public MicrodescConsensus? Consensus => _tracker?.Current;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        _keyStore.LoadOrCreate();
+        _keyStore.RotateIfNeeded();
+        var keys = _keyStore.Current;
+        WriteFingerprintFiles(keys);
+        LogIdentity(_log, _settings.Nickname, RelayIdentityInfo.FormatFingerprint(keys.Identity.PublicKey.Fingerprint),
+            keys.MasterIdentityKey.ToBase64());
+
+        _tls = new TlsLinkTransportFactory(_credentials.Create(keys));
+        _channels = new ChannelManager(_tls, OurAddresses, _settings.OutboundBindAddress, _time, _random, _loggers);
+        foreach (var ep in _settings.OrListen)
+        {
+            var listener = new OrPortListener(ep, _channels, _loggers.CreateLogger("TorRelay.OrPort"));
+            listener.Start();
+            _listeners.Add(listener);
+        }
+
+        _tracker = new ConsensusTracker(_settings, _directory, _time, _loggers.CreateLogger("TorRelay.Consensus"));
+        _tracker.Updated += OnConsensus;
+
+        var tasks = new List<Task>();
+        tasks.AddRange(_listeners.Select(l => l.RunAsync(ct)));
+        tasks.Add(_tracker.RunAsync(keys.Identity.PublicKey.Fingerprint, ct));
+        tasks.Add(PublishLoopAsync(ct));
+        tasks.Add(HeartbeatAsync(ct));
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>DataDirectory/fingerprint and fingerprint-ed25519, as C tor writes them for operators and tools.</summary>
+    private void WriteFingerprintFiles(RelayKeys keys)
+    {
+        File.WriteAllText(Path.Combine(_settings.DataDirectory, "fingerprint"),
+            $"{_settings.Nickname} {Convert.ToHexString(keys.Identity.PublicKey.Fingerprint)}\n");
+        File.WriteAllText(Path.Combine(_settings.DataDirectory, "fingerprint-ed25519"),
+            $"{_settings.Nickname} {keys.MasterIdentityKey.ToBase64()}\n");
+    }
+
+    private IReadOnlyList<IPAddress> OurAddresses() =>
+        [_settings.AdvertisedOrPort.Address, .. _settings.AdvertisedOrAddresses.Select(e => e.Address)];
+
+    public BuiltDescriptor BuildDescriptor()
+    {
+        var keys = _keyStore.Current;
+        var now = _time.GetUtcNow();
+        return ServerDescriptorBuilder.Build(new DescriptorInput
+        {
+            Nickname = _settings.Nickname,
+            Address = _settings.AdvertisedOrPort.Address,
+            OrPort = _settings.AdvertisedOrPort.Port,
+            OrAddresses = _settings.AdvertisedOrAddresses,
+            Platform = RelayIdentityInfo.Platform,
+            Protocols = RelayIdentityInfo.Protocols,
+            Published = now,
+            UptimeSeconds = (long)(now - _started).TotalSeconds,
+            BandwidthAverage = _settings.BandwidthRate,
+            BandwidthBurst = _settings.BandwidthBurst,
+            // No relayed traffic is measured yet (circuits are not carried by this build).
+            BandwidthObserved = 0,
+            Family = _settings.Family,
+            Contact = _settings.ContactInfo,
+            ExitPolicy = _settings.ExitPolicy,
+            IdentityKey = keys.Identity,
+            SigningKey = keys.Signing,
+            SigningKeyCert = keys.SigningCert,
+            MasterKey = keys.MasterIdentityKey,
+            OnionKey = keys.TapOnionKey,
+            NtorOnionKey = keys.NtorOnionKey,
+        });
+    }
+
+    private async Task PublishLoopAsync(CancellationToken ct)
+    {
+        if (!_settings.PublishDescriptor)
+        {
+            LogNotPublishing(_log);
+            return;
+        }
+        var publisher = new DescriptorPublisher(_directory, _time, _loggers.CreateLogger("TorRelay.Publish"));
+        while (!ct.IsCancellationRequested)
+        {
+            _lastUpload = _time.GetUtcNow();
+            await publisher.PublishAsync(_settings.Authorities, BuildDescriptor(), ct).ConfigureAwait(false);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(RepublishInterval);
+            try
+            {
+                await _republish.WaitAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The periodic re-upload.
+            }
+        }
+    }
+
+    private void RequestRepublish()
+    {
+        try
+        {
+            _republish.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
+    private void OnConsensus(MicrodescConsensus consensus)
+    {
+        var ours = consensus.FindByIdentity(_keyStore.Current.Identity.PublicKey.Fingerprint);
+        // Not listed although the consensus was made well after our upload: send the descriptor again, like tor.
+        var patience = _settings.TestingTorNetwork ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(30);
+        if (ours is null && _settings.PublishDescriptor && consensus.ValidAfter - _lastUpload > patience && _time.GetUtcNow() - _lastUpload > patience)
+            RequestRepublish();
+        if (!_linkCheckDone)
+        {
+            _linkCheckDone = true;
+            _ = CheckAuthorityLinksAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Opens an authenticated link to each authority's ORPort: proves our initiator side works, and logs it.</summary>
+    private async Task CheckAuthorityLinksAsync(CancellationToken ct)
+    {
+        foreach (var a in _settings.Authorities)
+        {
+            if (a.OrPort is not { } port) continue;
+            try
+            {
+                await Channels.OpenNewAsync(new IPEndPoint(a.DirPort.Address, port), a.Fingerprint, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is LinkHandshakeException or OperationCanceledException or IOException
+                                         or System.Net.Sockets.SocketException or TlsFailure)
+            {
+                LogLinkCheckFailed(_log, a.Nickname, e.Message);
+            }
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        var lastKeyCheck = _time.GetUtcNow();
+        var lastLinkRotation = lastKeyCheck;
+        var lastHeartbeatLog = lastKeyCheck;
+        using var timer = new PeriodicTimer(HeartbeatTick, _time);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            var now = _time.GetUtcNow();
+            await Channels.CloseIdleAsync().ConfigureAwait(false);
+            if (now - lastKeyCheck >= KeyCheckInterval)
+            {
+                lastKeyCheck = now;
+                if (_keyStore.RotateIfNeeded() != KeyRotation.None)
+                {
+                    _tls!.Update(_credentials.Create(_keyStore.Current));
+                    lastLinkRotation = now;
+                    RequestRepublish();
+                }
+            }
+            if (now - lastLinkRotation >= LinkCredentialsFactory.LinkKeyLifetime)
+            {
+                lastLinkRotation = now;
+                _tls!.Update(_credentials.Create(_keyStore.Current));
+            }
+            if (now - lastHeartbeatLog >= HeartbeatLogInterval)
+            {
+                lastHeartbeatLog = now;
+                LogHeartbeat(_log, (long)(now - _started).TotalHours, Channels.Count);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var l in _listeners) await l.DisposeAsync().ConfigureAwait(false);
+        if (_channels is not null) await _channels.DisposeAsync().ConfigureAwait(false);
+        _tls?.Dispose();
+        _directory.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Your relay's identity key fingerprint is '{Nickname} {Fingerprint}'; ed25519 identity {Ed25519}")]
+    private static partial void LogIdentity(ILogger log, string nickname, string fingerprint, string ed25519);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PublishServerDescriptor is 0: not publishing our descriptor")]
+    private static partial void LogNotPublishing(ILogger log);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not open a link to directory authority {Authority}: {Reason}")]
+    private static partial void LogLinkCheckFailed(ILogger log, string authority, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat: uptime {Hours} hours, {Channels} channels open")]
+    private static partial void LogHeartbeat(ILogger log, long hours, int channels);
+}

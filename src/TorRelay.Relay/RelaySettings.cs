@@ -1,0 +1,39 @@
+using System.Net;
+using TorRelay.Directory;
+
+namespace TorRelay.Relay;
+
+/// <summary>What the relay role needs from the configuration, already validated (the Host maps torrc onto it).</summary>
+public sealed record RelaySettings
+{
+    public required string Nickname { get; init; }
+    public string? ContactInfo { get; init; }
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Addresses to listen on (ORPort lines without NoListen).</summary>
+    public required IReadOnlyList<IPEndPoint> OrListen { get; init; }
+
+    /// <summary>The IPv4 address and ORPort published in our descriptor (ORPort lines without NoAdvertise).</summary>
+    public required IPEndPoint AdvertisedOrPort { get; init; }
+
+    /// <summary>Advertised IPv6 ORPorts ("or-address" lines).</summary>
+    public IReadOnlyList<IPEndPoint> AdvertisedOrAddresses { get; init; } = [];
+
+    public IPAddress? OutboundBindAddress { get; init; }
+    public required IReadOnlyList<DirectoryAuthority> Authorities { get; init; }
+    public bool AssumeReachable { get; init; }
+
+    /// <summary>False for PublishServerDescriptor 0.</summary>
+    public bool PublishDescriptor { get; init; } = true;
+
+    public bool TestingTorNetwork { get; init; }
+
+    /// <summary>Bytes per second (the lower of BandwidthRate and RelayBandwidthRate when set).</summary>
+    public required long BandwidthRate { get; init; }
+    public required long BandwidthBurst { get; init; }
+
+    public IReadOnlyList<string> Family { get; init; } = [];
+
+    /// <summary>Exit policy lines for the descriptor; a non-exit publishes "reject *:*".</summary>
+    public IReadOnlyList<string> ExitPolicy { get; init; } = ["reject *:*"];
+}

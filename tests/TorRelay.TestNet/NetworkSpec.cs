@@ -1,0 +1,37 @@
+namespace TorRelay.TestNet;
+
+/// <summary>Shape of a private network. Everything binds to 127.0.0.1 only.</summary>
+public sealed record NetworkSpec
+{
+    /// <summary>Directory authorities (C tor). Three gives a 2-of-3 majority.</summary>
+    public int Authorities { get; init; } = 3;
+
+    /// <summary>Non-exit C tor relays.</summary>
+    public int Relays { get; init; } = 2;
+
+    /// <summary>C tor exit relays, accepting only 127.0.0.1:* (counted in addition to <see cref="Relays"/>).</summary>
+    public int Exits { get; init; }
+
+    /// <summary>Start a C tor client with a SocksPort.</summary>
+    public bool Client { get; init; }
+
+    /// <summary>Path of our relay's binary (run as <c>BINARY -f TORRC</c>); null: no relay of ours.</summary>
+    public string? OurRelayBinary { get; init; }
+
+    /// <summary>Harness development only: run a C tor relay in our relay's slot (ignores <see cref="OurRelayBinary"/>).</summary>
+    public bool OurRelayCTorStandIn { get; init; }
+
+    public string OurRelayNickname { get; init; } = "ourrelay";
+
+    /// <summary>Work directory; null: a fresh directory under /tmp. Must be empty or absent.</summary>
+    public string? WorkDir { get; init; }
+
+    /// <summary>Keep the work directory (logs) after stopping. Default true: logs are what you debug with.</summary>
+    public bool KeepWorkDir { get; init; } = true;
+
+    public string TorBinary { get; init; } = "tor";
+    public string TorGencertBinary { get; init; } = "tor-gencert";
+
+    /// <summary>Whether the spec puts a relay of ours (real or stand-in) into the network.</summary>
+    public bool HasOurRelay => OurRelayBinary is not null || OurRelayCTorStandIn;
+}

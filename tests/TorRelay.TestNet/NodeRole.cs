@@ -1,0 +1,12 @@
+namespace TorRelay.TestNet;
+
+/// <summary>What a node does in the private network.</summary>
+public enum NodeRole
+{
+    Authority,
+    Relay,
+    Exit,
+    Client,
+    /// <summary>Our C# relay (or, for harness development, a C tor relay standing in for it).</summary>
+    OurRelay,
+}

@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+using TorRelay.TestNet;
+
+// `make run`: a private Tor network on 127.0.0.1 with our relay inside; Ctrl-C stops everything it started.
+string? relayBinary = null, workDir = null;
+bool standIn = false;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--relay-binary" when i + 1 < args.Length: relayBinary = Path.GetFullPath(args[++i]); break;
+        case "--work-dir" when i + 1 < args.Length: workDir = args[++i]; break;
+        case "--standin-ctor": standIn = true; break;
+        default:
+            Console.Error.WriteLine("usage: TorRelay.TestNet [--relay-binary PATH] [--work-dir DIR] [--standin-ctor]");
+            Console.Error.WriteLine("  without --relay-binary the network runs C tor only; --standin-ctor puts a C tor relay in our relay's slot");
+            return 2;
+    }
+}
+
+using var stop = new CancellationTokenSource();
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true; // shut down in order instead of dying with children still running
+    stop.Cancel();
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+var log = new TextWriterLogger(Console.Out);
+var spec = new NetworkSpec
+{
+    Authorities = 3, Relays = 1, Exits = 1, Client = true,
+    OurRelayBinary = relayBinary, OurRelayCTorStandIn = standIn, WorkDir = workDir,
+};
+
+TorNetwork network;
+try
+{
+    network = await TorNetwork.StartAsync(spec, log, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    return 130;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"network failed to start: {e.Message}");
+    return 1;
+}
+
+int exitCode = 0;
+await using (network)
+{
+    Console.WriteLine();
+    Console.WriteLine(NodeTable.Format(network));
+    Console.WriteLine($"work dir: {network.WorkDir}");
+    Console.WriteLine("Ctrl-C stops the network.");
+    Console.WriteLine();
+    try
+    {
+        exitCode = await NetworkMonitor.RunAsync(network, log, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+    Console.WriteLine("stopping ...");
+}
+var survivors = network.RunningPids();
+if (survivors.Count > 0)
+{
+    Console.Error.WriteLine($"processes still running: {string.Join(", ", survivors)}");
+    return 1;
+}
+Console.WriteLine("all processes stopped.");
+return exitCode;

@@ -1,0 +1,139 @@
+using System.Text;
+
+namespace TorRelay.TestNet;
+
+/// <summary>
+/// The torrc of each role, after Chutney's templates and /work/shared/TESTNET.md: loopback only, fast voting,
+/// every flag granted at once so a relay is usable in its first consensus.
+/// </summary>
+internal static class TorrcWriter
+{
+    /// <summary>Enough for <c>tor --list-fingerprint</c> to create a node's identity keys; never networks.</summary>
+    public static string KeyGeneration(TorNode node, string emptyFile)
+    {
+        var t = new StringBuilder();
+        Line(t, "TestingTorNetwork 1");
+        // A throwaway authority: TestingTorNetwork refuses the public ones, the real lines are not known yet.
+        Line(t, "DirAuthority keygen orport=1 no-v2 v3ident=" + new string('0', 40) + " 127.0.0.1:1 " + new string('0', 40));
+        Line(t, $"DataDirectory {node.DataDirectory}");
+        Line(t, $"Nickname {node.Nickname}");
+        Line(t, $"ORPort 127.0.0.1:{node.OrPort}");
+        Line(t, "SocksPort 0");
+        Line(t, $"GeoIPFile {emptyFile}");
+        Line(t, $"GeoIPv6File {emptyFile}");
+        return t.ToString();
+    }
+
+    public static string DirAuthorityLine(TorNode authority) =>
+        $"DirAuthority {authority.Nickname} orport={authority.OrPort} no-v2 v3ident={authority.V3Identity} " +
+        $"127.0.0.1:{authority.DirPort} {authority.Fingerprint}";
+
+    /// <summary>A C tor node of any role.</summary>
+    public static string CTor(TorNode node, IReadOnlyList<TorNode> authorities, IReadOnlyList<TorNode> exits,
+        string emptyFile, string resolvConf, int owningPid)
+    {
+        var t = new StringBuilder();
+        Line(t, $"# {node.Role} {node.Nickname}, written by TorRelay.TestNet");
+        Common(t, node, authorities);
+        Line(t, "AddressDisableIPv6 1");
+        Line(t, "ClientUseIPv6 0");
+        Line(t, "PathsNeededToBuildCircuits 0.67");
+        Line(t, $"PidFile {Path.Combine(node.DataDirectory, "pid")}");
+        Line(t, "SafeLogging 0");
+        Line(t, "ProtocolWarnings 1");
+        Line(t, "ShutdownWaitLength 0");
+        Line(t, "RunAsDaemon 0");
+        // Tor exits by itself when the process that started it dies, even by SIGKILL.
+        Line(t, $"__OwningControllerProcess {owningPid}");
+        Line(t, $"GeoIPFile {emptyFile}");
+        Line(t, $"GeoIPv6File {emptyFile}");
+        // No authentication: a bare AUTHENTICATE "" works. Bound to loopback only.
+        Line(t, $"ControlPort 127.0.0.1:{node.ControlPort}");
+
+        switch (node.Role)
+        {
+            case NodeRole.Authority:
+                Authority(t, node, exits);
+                break;
+            case NodeRole.Client:
+                Line(t, $"SocksPort 127.0.0.1:{node.SocksPort}");
+                // Exits accept only 127.0.0.1, which microdescriptors summarise as reject-all.
+                Line(t, "UseMicrodescriptors 0");
+                break;
+            case NodeRole.Exit:
+                Line(t, "ExitRelay 1");
+                Line(t, "ExitPolicy accept 127.0.0.1:*");
+                Line(t, "ExitPolicy reject *:*");
+                Line(t, "ExitPolicyRejectPrivate 0");
+                Line(t, "ExitPolicyRejectLocalInterfaces 0");
+                Line(t, $"ServerDNSResolvConfFile {resolvConf}");
+                Line(t, "ServerDNSDetectHijacking 0");
+                Line(t, "ServerDNSAllowBrokenConfig 1");
+                break;
+            default: // Relay, and the C tor stand-in for our relay
+                Line(t, "ExitRelay 0");
+                Line(t, "ExitPolicy reject *:*");
+                break;
+        }
+        return t.ToString();
+    }
+
+    /// <summary>Our relay's torrc: only the options it supports.</summary>
+    public static string OurRelay(TorNode node, IReadOnlyList<TorNode> authorities)
+    {
+        var t = new StringBuilder();
+        Common(t, node, authorities);
+        Line(t, "ExitRelay 0");
+        return t.ToString();
+    }
+
+    private static void Common(StringBuilder t, TorNode node, IReadOnlyList<TorNode> authorities)
+    {
+        Line(t, "TestingTorNetwork 1");
+        foreach (var a in authorities)
+            Line(t, DirAuthorityLine(a));
+        Line(t, $"Nickname {node.Nickname}");
+        Line(t, $"DataDirectory {node.DataDirectory}");
+        Line(t, $"ContactInfo {node.Nickname}@testnet.invalid");
+        Line(t, $"Log notice file {node.NoticeLogPath}");
+        Line(t, $"Log info file {node.InfoLogPath}");
+        if (node.OrPort != 0)
+        {
+            Line(t, $"ORPort 127.0.0.1:{node.OrPort}");
+            Line(t, "AssumeReachable 1");
+        }
+        Line(t, "Address 127.0.0.1");
+        Line(t, "OutboundBindAddress 127.0.0.1");
+        if (node.Role != NodeRole.Client)
+            Line(t, "SocksPort 0");
+    }
+
+    private static void Authority(StringBuilder t, TorNode node, IReadOnlyList<TorNode> exits)
+    {
+        Line(t, "AuthoritativeDirectory 1");
+        Line(t, "V3AuthoritativeDirectory 1");
+        Line(t, $"DirPort 127.0.0.1:{node.DirPort}");
+        Line(t, "ExitPolicy reject *:*");
+        // Authorities test every relay's ORPort (TLS + link handshake) before voting it Running.
+        Line(t, "AuthDirTestReachability 1");
+        // Chutney's fast voting: a consensus every 20 s.
+        Line(t, "V3AuthVotingInterval 20");
+        Line(t, "V3AuthVoteDelay 4");
+        Line(t, "V3AuthDistDelay 4");
+        Line(t, "TestingV3AuthInitialVotingInterval 20");
+        Line(t, "TestingV3AuthInitialVoteDelay 4");
+        Line(t, "TestingV3AuthInitialDistDelay 4");
+        Line(t, "V3AuthNIntervalsValid 2");
+        // Flags in the first consensus: no measured bandwidth or uptime needed.
+        Line(t, "TestingMinExitFlagThreshold 0");
+        Line(t, "AuthDirFastGuarantee 1");
+        Line(t, "AuthDirVoteStableGuaranteeMinUptime 0");
+        Line(t, "AuthDirVoteStableGuaranteeMTBF 0");
+        Line(t, "TestingDirAuthVoteGuard *");
+        Line(t, "TestingDirAuthVoteHSDir *");
+        if (exits.Count > 0)
+            Line(t, "TestingDirAuthVoteExit " + string.Join(",", exits.Select(e => "$" + e.Fingerprint)));
+    }
+
+    private static void Line(StringBuilder t, string line) => t.Append(line).Append('\n');
+}
