@@ -37,7 +37,8 @@ public static class CongestionControlExtension
 
     /// <summary>
     /// Client side: false when the relay's message is malformed; otherwise <paramref name="sendmeInc"/> is the
-    /// relay's SENDME_INC, or null when it did not enable congestion control.
+    /// relay's SENDME_INC, or null when it did not enable congestion control. Whether that
+    /// value is acceptable (C tor: within a factor 2 of the consensus value) is the caller's policy.
     /// </summary>
     public static bool TryParseResponse(ReadOnlySpan<byte> serverMessage, out byte? sendmeInc)
     {
@@ -47,7 +48,8 @@ public static class CongestionControlExtension
         {
             if (f.Type != NtorV3ExtensionType.CongestionControlResponse) continue;
             if (f.Data.Length < 1) return false;
-            sendmeInc = f.Data.Span[0];
+            sendmeInc = f.Data.Span[0]; // the first response counts, as in C tor
+            break;
         }
         return true;
     }

@@ -26,7 +26,7 @@ public class CircuitMessageTests
     [Theory]
     [InlineData("")]
     [InlineData("000000")]
-    [InlineData("0000031234567")]
+    [InlineData("000003123456")]
     public void Sendme_v0_forms_decode(string hex)
     {
         Assert.True(SendmeMessage.TryDecode(H(hex), out var m, out _));

@@ -168,6 +168,28 @@ public class RelayCryptoLayerTests
     }
 
     [Fact]
+    public void Per_cell_operations_allocate_nothing()
+    {
+        using var origin = new RelayCryptoLayer(Km(0));
+        using var relay = new RelayCryptoLayer(Km(0));
+        var cell = new byte[509];
+        var slot = new byte[509];
+        void Round()
+        {
+            Array.Clear(cell);
+            origin.EncryptForward(cell, isDestination: true);
+            relay.DecryptForward(cell, slot);
+            relay.EncryptBackward(slot, originatedHere: true);
+            origin.DecryptBackward(slot);
+            relay.DecryptForward(cell); // not ours: exercises the rollback path
+        }
+        for (int i = 0; i < 50; i++) Round(); // warm up (tiered JIT)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 500; i++) Round();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Rejects_short_key_material_and_short_bodies()
     {
         Assert.Throws<ArgumentException>(() => new RelayCryptoLayer(new byte[71]));
