@@ -4,7 +4,7 @@ CONFIG ?= Release
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
-.PHONY: all build run test unit-test interop-test deps clean
+.PHONY: all build run test unit-test interop-test deps clean install
 
 all: build
 
@@ -25,3 +25,43 @@ test: deps build
 
 clean:
 	rm -rf bin artifacts
+
+# install: bin/ (from "make build") to $(PREFIX)/lib/torrelay with a $(PREFIX)/bin/torrelay link, the systemd units
+# to $(UNITDIR), relay.conf.example to $(SYSCONFDIR)/torrelay/torrc unless one exists. DESTDIR stages the tree; only
+# a root install to the live system (empty DESTDIR) creates the $(TORRELAY_USER) system user and /var/lib/torrelay.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+UNITDIR ?= /etc/systemd/system
+TORRELAY_USER ?= _torrelay
+TORRELAY_LIBDIR = $(DESTDIR)$(PREFIX)/lib/torrelay
+
+install:
+	@test -x bin/torrelay || { echo "bin/torrelay is missing: run 'make build' first" >&2; exit 1; }
+	rm -rf "$(TORRELAY_LIBDIR)"
+	install -d -m 0755 "$(TORRELAY_LIBDIR)" "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(UNITDIR)" \
+		"$(DESTDIR)$(SYSCONFDIR)/torrelay/instances"
+	cp -R bin/. "$(TORRELAY_LIBDIR)/"
+	chmod -R u=rwX,go=rX "$(TORRELAY_LIBDIR)"
+	ln -sfn ../lib/torrelay/torrelay "$(DESTDIR)$(PREFIX)/bin/torrelay"
+	for unit in torrelay.service torrelay@.service; do \
+		sed -e 's|/usr/local/bin/torrelay|$(PREFIX)/bin/torrelay|g' -e 's|/etc/torrelay/|$(SYSCONFDIR)/torrelay/|g' \
+			-e 's|^User=_torrelay|User=$(TORRELAY_USER)|' -e 's|^Group=_torrelay|Group=$(TORRELAY_USER)|' \
+			"deploy/$$unit" > "$(DESTDIR)$(UNITDIR)/$$unit" && chmod 0644 "$(DESTDIR)$(UNITDIR)/$$unit" || exit 1; \
+	done
+	@if [ -e "$(DESTDIR)$(SYSCONFDIR)/torrelay/torrc" ]; then \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/torrelay/torrc"; \
+	else \
+		install -m 0644 relay.conf.example "$(DESTDIR)$(SYSCONFDIR)/torrelay/torrc" && \
+		echo "installed $(DESTDIR)$(SYSCONFDIR)/torrelay/torrc: edit it, then 'systemctl enable --now torrelay'"; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then \
+		if ! id -u "$(TORRELAY_USER)" >/dev/null 2>&1; then \
+			useradd --system --user-group --home-dir /var/lib/torrelay --no-create-home \
+				--shell /usr/sbin/nologin --comment "torrelay Tor relay" "$(TORRELAY_USER)" || exit 1; \
+			echo "created system user $(TORRELAY_USER)"; \
+		fi; \
+		install -d -m 0700 -o "$(TORRELAY_USER)" -g "$(TORRELAY_USER)" /var/lib/torrelay || exit 1; \
+		if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	fi
+	@echo "installed torrelay to $(DESTDIR)$(PREFIX)"

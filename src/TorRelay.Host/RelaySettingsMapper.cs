@@ -43,6 +43,7 @@ public static class RelaySettingsMapper
             AssumeReachable = o.AssumeReachable,
             PublishDescriptor = o.PublishServerDescriptor,
             TestingTorNetwork = o.TestingTorNetwork,
+            ExtendAllowPrivateAddresses = o.ExtendAllowPrivateAddresses,
             BandwidthRate = (long)Math.Min(rate, long.MaxValue),
             BandwidthBurst = (long)Math.Min(Math.Max(burst, rate), long.MaxValue),
             Family = o.MyFamily,

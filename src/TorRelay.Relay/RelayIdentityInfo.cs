@@ -4,10 +4,10 @@ namespace TorRelay.Relay;
 public static class RelayIdentityInfo
 {
     /// <summary>
-    /// Link 3-5 and LinkAuth=3 are implemented (v3 handshake, Ed25519-SHA256-RFC5705). Circuits (Relay), flow control,
-    /// directory caching and onion-service roles are not yet, so they are not claimed.
+    /// Implemented: link protocols 3-5 with Ed25519-SHA256-RFC5705 authentication; circuits with CREATE2/EXTEND2, ntor
+    /// and ntor-v3 (Relay=2-4). Not yet, so not claimed: flow control, directory caching, onion-service roles, padding.
     /// </summary>
-    public const string Protocols = "Link=3-5 LinkAuth=3";
+    public const string Protocols = "Link=3-5 LinkAuth=3 Relay=2-4";
 
     /// <summary>Not "Tor …", so authorities do not version-check us as C tor (see dir-spec "platform").</summary>
     public static string Platform =>

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using TorRelay.Core.Channels;
+using TorRelay.Core.Circuits;
+using TorRelay.Relay.Circuits;
 using TorRelay.Crypto;
 using TorRelay.Directory.Client;
 using TorRelay.Directory.Consensus;
@@ -35,6 +37,7 @@ public sealed partial class RelayNode : IAsyncDisposable
     private ChannelManager? _channels;
     private readonly List<OrPortListener> _listeners = new();
     private ConsensusTracker? _tracker;
+    private CircuitSwitch? _circuits;
     private DateTimeOffset _lastUpload = DateTimeOffset.MinValue;
     private bool _linkCheckDone;
 
@@ -60,6 +63,8 @@ public sealed partial class RelayNode : IAsyncDisposable
 
     public MicrodescConsensus? Consensus => _tracker?.Current;
 
+    public CircuitSwitch Circuits => _circuits ?? throw new InvalidOperationException("not started");
+
     public async Task RunAsync(CancellationToken ct)
     {
         _keyStore.LoadOrCreate();
@@ -71,6 +76,12 @@ public sealed partial class RelayNode : IAsyncDisposable
 
         _tls = new TlsLinkTransportFactory(_credentials.Create(keys));
         _channels = new ChannelManager(_tls, OurAddresses, _settings.OutboundBindAddress, _time, _random, _loggers);
+        _circuits = new CircuitSwitch(new RelayCreateResponder(_keyStore, _random), _random, _loggers.CreateLogger("TorRelay.Circuits"))
+        {
+            RelayHandler = new ExtendHandler(_channels, () => _keyStore.Current.Identity.PublicKey.Fingerprint,
+                _settings.ExtendAllowPrivateAddresses, _loggers.CreateLogger("TorRelay.Extend"), ct),
+        };
+        _channels.CellHandler = _circuits;
         foreach (var ep in _settings.OrListen)
         {
             var listener = new OrPortListener(ep, _channels, _loggers.CreateLogger("TorRelay.OrPort"));
@@ -233,7 +244,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             if (now - lastHeartbeatLog >= HeartbeatLogInterval)
             {
                 lastHeartbeatLog = now;
-                LogHeartbeat(_log, (long)(now - _started).TotalHours, Channels.Count);
+                LogHeartbeat(_log, (long)(now - _started).TotalHours, Channels.Count, Circuits.CircuitsOpen);
             }
         }
     }
@@ -255,6 +266,6 @@ public sealed partial class RelayNode : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not open a link to directory authority {Authority}: {Reason}")]
     private static partial void LogLinkCheckFailed(ILogger log, string authority, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat: uptime {Hours} hours, {Channels} channels open")]
-    private static partial void LogHeartbeat(ILogger log, long hours, int channels);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat: uptime {Hours} hours, {Channels} channels and {Circuits} circuits open")]
+    private static partial void LogHeartbeat(ILogger log, long hours, int channels, long circuits);
 }

@@ -28,6 +28,9 @@ public sealed record RelaySettings
 
     public bool TestingTorNetwork { get; init; }
 
+    /// <summary>ExtendAllowPrivateAddresses: extend to private addresses (on by default with TestingTorNetwork).</summary>
+    public bool ExtendAllowPrivateAddresses { get; init; }
+
     /// <summary>Bytes per second (the lower of BandwidthRate and RelayBandwidthRate when set).</summary>
     public required long BandwidthRate { get; init; }
     public required long BandwidthBurst { get; init; }

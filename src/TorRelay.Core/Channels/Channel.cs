@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.IO.Pipelines;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using TorRelay.Cells;
 using TorRelay.Cells.Link;
@@ -7,28 +8,48 @@ using TorRelay.Cells.Link;
 namespace TorRelay.Core.Channels;
 
 /// <summary>
-/// An open link to one peer after a completed handshake. One read loop owns the inbound side; sends are
-/// serialised. Circuits are not carried yet, so CREATE cells are refused with DESTROY and cells for unknown
-/// circuits are dropped, as tor does.
+/// An open link to one peer after a completed handshake. One read loop owns the inbound side and hands circuit
+/// cells to the circuit switch; outbound cells from any thread go through a bounded queue that one writer loop
+/// drains into TLS, flushing once per batch. A full queue makes senders wait: that is our backpressure.
 /// </summary>
 public sealed partial class Channel : IAsyncDisposable
 {
     private readonly ILinkTransport _link;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _closed = new();
+    private readonly Channel<byte[]> _outbound;
+    private readonly IChannelCellHandler? _handler;
     private int _disposed;
+    private int _queued;
     private static readonly ReadOnlyMemory<byte> DestroyProtocol = new[] { (byte)DestroyReason.Protocol };
 
-    public Channel(ILinkTransport link, LinkHandshakeResult handshake, ILogger log, TimeProvider time)
+    /// <summary>Cells queued towards the peer at most (~1 MiB); senders wait beyond it.</summary>
+    public const int OutboundQueueCells = 2048;
+
+    public Channel(ILinkTransport link, LinkHandshakeResult handshake, ILogger log, TimeProvider time, IChannelCellHandler? handler = null)
     {
         _link = link;
         Handshake = handshake;
         _log = log;
         _time = time;
+        _handler = handler;
+        _outbound = System.Threading.Channels.Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboundQueueCells)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         OpenedAt = LastActivity = time.GetUtcNow();
     }
+
+    /// <summary>The circuits on this channel by circuit ID; owned by the circuit switch.</summary>
+    public ConcurrentDictionary<uint, object> Circuits { get; } = new();
+
+    /// <summary>Cells waiting to be written to the peer.</summary>
+    public int QueuedCells => Volatile.Read(ref _queued);
+
+    /// <summary>True if we made the TCP connection; decides the circuit ID high bit (tor-spec §5.1.1).</summary>
+    public bool WeInitiated => !Inbound;
 
     public LinkHandshakeResult Handshake { get; }
     public PeerIdentity? Peer => Handshake.Peer;
@@ -49,6 +70,7 @@ public sealed partial class Channel : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closed.Token);
         var reader = _link.Transport.Input;
+        var writer = WriteLoopAsync(linked.Token);
         try
         {
             while (true)
@@ -83,6 +105,34 @@ public sealed partial class Channel : IAsyncDisposable
         finally
         {
             await CloseAsync("closed").ConfigureAwait(false);
+            try
+            {
+                await writer.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+            }
+            if (_handler is not null) await _handler.OnChannelClosedAsync(this).ConfigureAwait(false);
+            while (_outbound.Reader.TryRead(out var cell)) ArrayPool<byte>.Shared.Return(cell);
+        }
+    }
+
+    /// <summary>Drains the outbound queue into TLS: every cell available is written, then one flush.</summary>
+    private async Task WriteLoopAsync(CancellationToken ct)
+    {
+        var output = _link.Transport.Output;
+        int cellLength = Cells.LinkVersion.FixedCellLength(LinkVersion);
+        var queue = _outbound.Reader;
+        while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
+        {
+            while (queue.TryRead(out var cell))
+            {
+                Interlocked.Decrement(ref _queued);
+                output.Write(cell.AsSpan(0, cellLength));
+                ArrayPool<byte>.Shared.Return(cell);
+            }
+            var flushed = await output.FlushAsync(ct).ConfigureAwait(false);
+            if (flushed.IsCompleted || flushed.IsCanceled) break;
         }
     }
 
@@ -93,15 +143,17 @@ public sealed partial class Channel : IAsyncDisposable
         {
             case CellCommand.Padding or CellCommand.VPadding or CellCommand.PaddingNegotiate:
                 return null;
-            case CellCommand.Create or CellCommand.CreateFast or CellCommand.Create2:
-                if (header.CircId.IsNone) return "CREATE cell with circuit ID 0";
-                // This build does not extend circuits yet: refuse rather than leave the client waiting.
-                LogCreateRefused(_log, Describe());
-                await SendFixedAsync(header.CircId, CellCommand.Destroy, DestroyProtocol, ct).ConfigureAwait(false);
-                return null;
-            case CellCommand.Relay or CellCommand.RelayEarly or CellCommand.Destroy or CellCommand.Created
-                or CellCommand.CreatedFast or CellCommand.Created2:
-                // No circuit with that ID exists on this channel: tor drops such cells.
+            case CellCommand.Create or CellCommand.CreateFast or CellCommand.Create2 or CellCommand.Relay
+                or CellCommand.RelayEarly or CellCommand.Destroy or CellCommand.Created or CellCommand.CreatedFast
+                or CellCommand.Created2:
+                if (header.CircId.IsNone) return $"circuit cell {(int)header.Command} with circuit ID 0";
+                if (_handler is not null) return await _handler.HandleCellAsync(this, header, payload, ct).ConfigureAwait(false);
+                if (header.Command is CellCommand.Create or CellCommand.CreateFast or CellCommand.Create2)
+                {
+                    // Without a circuit switch (tests), refuse rather than leave the client waiting.
+                    LogCreateRefused(_log, Describe());
+                    await SendFixedAsync(header.CircId, CellCommand.Destroy, DestroyProtocol, ct).ConfigureAwait(false);
+                }
                 return null;
             case CellCommand.Netinfo or CellCommand.Authorize:
                 return null;
@@ -113,19 +165,43 @@ public sealed partial class Channel : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one fixed-length cell.</summary>
-    public async ValueTask SendFixedAsync(CircId circId, CellCommand command, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    /// <summary>Queues one fixed-length cell built from <paramref name="payload"/>.</summary>
+    public ValueTask SendFixedAsync(CircId circId, CellCommand command, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
-        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+        var cell = RentCell(circId, command, out var body);
+        payload.Span.CopyTo(body);
+        body[payload.Length..].Clear();
+        return EnqueueAsync(cell, ct);
+    }
+
+    /// <summary>
+    /// Rents a pooled cell buffer with its header written; the caller fills <paramref name="payload"/> (509 bytes)
+    /// and passes the buffer to <see cref="EnqueueAsync"/>, which takes ownership.
+    /// </summary>
+    public byte[] RentCell(CircId circId, CellCommand command, out Span<byte> payload)
+    {
+        int length = Cells.LinkVersion.FixedCellLength(LinkVersion);
+        var cell = ArrayPool<byte>.Shared.Rent(length);
+        int h = Cells.LinkVersion.CircIdLength(LinkVersion);
+        if (h == 4) System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(cell, circId.Value);
+        else System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(cell, checked((ushort)circId.Value));
+        cell[h] = (byte)command;
+        payload = cell.AsSpan(h + 1, Cells.LinkVersion.PayloadLength);
+        return cell;
+    }
+
+    /// <summary>Queues a rented cell; waits while the queue is full. A closed channel drops it.</summary>
+    public async ValueTask EnqueueAsync(byte[] cell, CancellationToken ct)
+    {
         try
         {
-            PipeWriter w = _link.Transport.Output;
-            CellFramer.WriteFixed(w, LinkVersion, circId, command, payload.Span);
-            await w.FlushAsync(ct).ConfigureAwait(false);
+            Interlocked.Increment(ref _queued);
+            await _outbound.Writer.WriteAsync(cell, ct).ConfigureAwait(false);
         }
-        finally
+        catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
         {
-            _sendLock.Release();
+            Interlocked.Decrement(ref _queued);
+            ArrayPool<byte>.Shared.Return(cell);
         }
     }
 
@@ -133,6 +209,7 @@ public sealed partial class Channel : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         LogClosed(_log, Describe(), Inbound ? "inbound" : "outbound", reason);
+        _outbound.Writer.TryComplete();
         _closed.Cancel();
         try
         {

@@ -40,6 +40,9 @@ public sealed partial class ChannelManager : IAsyncDisposable
         _log = loggers.CreateLogger("TorRelay.Channels");
     }
 
+    /// <summary>Handles circuit cells on every channel opened from now on (the circuit switch).</summary>
+    public IChannelCellHandler? CellHandler { get; set; }
+
     public int Count
     {
         get { lock (_gate) return _all.Count; }
@@ -137,7 +140,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
 
     private Channel Open(ILinkTransport link, LinkHandshakeResult result)
     {
-        var channel = new Channel(link, result, _loggers.CreateLogger("TorRelay.Channel"), _time);
+        var channel = new Channel(link, result, _loggers.CreateLogger("TorRelay.Channel"), _time, CellHandler);
         lock (_gate)
         {
             _all.Add(channel);

@@ -1,0 +1,436 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using TorRelay.Cells;
+using TorRelay.Cells.Circuits;
+using TorRelay.Cells.Link;
+using TorRelay.Cells.Relay;
+using TorRelay.Core.Channels;
+using TorRelay.Crypto;
+using TorRelay.Crypto.Handshakes;
+using TorRelay.Crypto.Relay;
+
+namespace TorRelay.Core.Circuits;
+
+/// <summary>
+/// Switches cells between circuits on different channels (tor-spec §5, §6): answers CREATE2/CREATE_FAST off the read
+/// loop (like C tor's cpuworkers), applies our tor1 layer, forwards what is not ours, handles what is (DROP, TRUNCATE;
+/// EXTEND2 and stream commands through the role's handler), and turns DESTROY and lost channels into DESTROY or
+/// TRUNCATED on the other side. Per-cell work allocates nothing: cells go from the inbound buffer through AES straight
+/// into a pooled outbound cell.
+/// </summary>
+public sealed partial class CircuitSwitch : IChannelCellHandler
+{
+    /// <summary>CREATE cells waiting for a handshake at most; more are refused with DESTROY(RESOURCELIMIT), as C tor's onion queue does.</summary>
+    public const int MaxPendingHandshakes = 4096;
+    public static readonly TimeSpan ExtendTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly object Pending = new();
+
+    private readonly ICreateResponder _responder;
+    private readonly IRandomSource _random;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim _cpu = new(Environment.ProcessorCount, Environment.ProcessorCount);
+    private int _pendingHandshakes;
+    private long _circuitsOpen;
+    private long _circuitsCreated;
+
+    public CircuitSwitch(ICreateResponder responder, IRandomSource random, ILogger log)
+    {
+        _responder = responder;
+        _random = random;
+        _log = log;
+    }
+
+    /// <summary>The role's handler for relay commands addressed to us (EXTEND2, BEGIN …).</summary>
+    public IRelayCommandHandler? RelayHandler { get; set; }
+
+    public long CircuitsOpen => Interlocked.Read(ref _circuitsOpen);
+    public long CircuitsCreated => Interlocked.Read(ref _circuitsCreated);
+
+    public ValueTask<string?> HandleCellAsync(Channel channel, CellHeader header, ReadOnlySequence<byte> payload, CancellationToken ct)
+    {
+        switch (header.Command)
+        {
+            case CellCommand.Relay or CellCommand.RelayEarly:
+                return HandleRelayAsync(channel, header, payload, ct);
+            case CellCommand.Create2 or CellCommand.CreateFast:
+                HandleCreate(channel, header, payload);
+                return ValueTask.FromResult<string?>(null);
+            case CellCommand.Create:
+                // TAP (CREATE) is gone from tor: refuse it.
+                return SendDestroyAsync(channel, header.CircId, DestroyReason.Protocol, ct);
+            case CellCommand.Created2 or CellCommand.CreatedFast or CellCommand.Created:
+                HandleCreated(channel, header, payload);
+                return ValueTask.FromResult<string?>(null);
+            case CellCommand.Destroy:
+                return HandleDestroyAsync(channel, header.CircId, payload, ct);
+            default:
+                return ValueTask.FromResult<string?>(null);
+        }
+    }
+
+    private async ValueTask<string?> SendDestroyAsync(Channel channel, CircId id, DestroyReason reason, CancellationToken ct)
+    {
+        await SendDestroyCellAsync(channel, id, reason, ct).ConfigureAwait(false);
+        return null;
+    }
+
+    private static ValueTask SendDestroyCellAsync(Channel channel, CircId id, DestroyReason reason, CancellationToken ct)
+    {
+        var cell = channel.RentCell(id, CellCommand.Destroy, out var body);
+        body.Clear();
+        body[0] = (byte)reason;
+        return channel.EnqueueAsync(cell, ct);
+    }
+
+    // ---- CREATE ----
+
+    private void HandleCreate(Channel channel, CellHeader header, ReadOnlySequence<byte> payload)
+    {
+        var id = header.CircId;
+        // tor-spec §5.1.1: the side that opened the connection sets the high bit of the IDs it picks.
+        bool highBit = (id.Value & 0x8000_0000u) != 0;
+        if (channel.LinkVersion >= 4 && highBit != channel.Inbound)
+        {
+            LogBadCircId(_log, channel.Describe(), id.Value);
+            _ = SendDestroyCellAsync(channel, id, DestroyReason.Protocol, CancellationToken.None);
+            return;
+        }
+        if (!channel.Circuits.TryAdd(id.Value, Pending))
+        {
+            LogDuplicateCreate(_log, channel.Describe(), id.Value);
+            return;
+        }
+        if (Interlocked.Increment(ref _pendingHandshakes) > MaxPendingHandshakes)
+        {
+            Interlocked.Decrement(ref _pendingHandshakes);
+            channel.Circuits.TryRemove(id.Value, out _);
+            _ = SendDestroyCellAsync(channel, id, DestroyReason.ResourceLimit, CancellationToken.None);
+            return;
+        }
+        var onionSkin = payload.ToArray();
+        _ = Task.Run(() => CompleteCreateAsync(channel, id, header.Command, onionSkin));
+    }
+
+    private async Task CompleteCreateAsync(Channel channel, CircId id, CellCommand command, byte[] createPayload)
+    {
+        await _cpu.WaitAsync().ConfigureAwait(false);
+        byte[]? reply = null;
+        byte[] keys = new byte[RelayCryptoLayer.KeyMaterialLength];
+        try
+        {
+            reply = command == CellCommand.CreateFast ? RespondFast(createPayload, keys) : RespondCreate2(createPayload, keys);
+        }
+        finally
+        {
+            _cpu.Release();
+            Interlocked.Decrement(ref _pendingHandshakes);
+        }
+        if (channel.IsClosed)
+        {
+            channel.Circuits.TryRemove(id.Value, out _);
+            return;
+        }
+        if (reply is null)
+        {
+            channel.Circuits.TryRemove(id.Value, out _);
+            LogHandshakeFailed(_log, channel.Describe(), command.ToString());
+            await SendDestroyCellAsync(channel, id, DestroyReason.Protocol, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+        var circuit = new RelayCircuit(channel, id, new RelayCryptoLayer(keys));
+        Array.Clear(keys);
+        channel.Circuits[id.Value] = new CircuitLeg(circuit, IsPrevious: true);
+        Interlocked.Increment(ref _circuitsOpen);
+        Interlocked.Increment(ref _circuitsCreated);
+        var cellCommand = command == CellCommand.CreateFast ? CellCommand.CreatedFast : CellCommand.Created2;
+        await channel.SendFixedAsync(id, cellCommand, reply, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private byte[]? RespondFast(byte[] payload, byte[] keys)
+    {
+        if (!CreateFastCell.TryDecode(payload, out var create, out _)) return null;
+        var reply = new byte[CreateFastHandshake.ReplyLength];
+        return CreateFastHandshake.ServerRespond(create.X.Span, _random, reply, keys) ? reply : null;
+    }
+
+    private byte[]? RespondCreate2(byte[] payload, byte[] keys)
+    {
+        if (!Create2Cell.TryDecode(payload, out var create, out _)) return null;
+        Span<byte> reply = stackalloc byte[LinkVersion.PayloadLength];
+        if (!_responder.TryRespond(create.HandshakeType, create.HandshakeData.Span, reply, out int length, keys)) return null;
+        var encoded = new byte[2 + length];
+        new Created2Cell(reply[..length].ToArray()).EncodeTo(encoded);
+        return encoded;
+    }
+
+    // ---- RELAY ----
+
+    private async ValueTask<string?> HandleRelayAsync(Channel channel, CellHeader header, ReadOnlySequence<byte> payload, CancellationToken ct)
+    {
+        if (!channel.Circuits.TryGetValue(header.CircId.Value, out var entry) || entry is not CircuitLeg leg) return null;
+        var circuit = leg.Circuit;
+        if (leg.IsPrevious)
+        {
+            bool early = header.Command == CellCommand.RelayEarly;
+            if (early && ++circuit.RelayEarlySeen > RelayCircuit.MaxRelayEarly)
+            {
+                LogTooManyRelayEarly(_log, channel.Describe());
+                await CloseAsync(circuit, DestroyReason.Protocol).ConfigureAwait(false);
+                return null;
+            }
+            var next = circuit.Next;
+            var cell = next is not null
+                ? next.RentCell(circuit.NextId, header.Command, out var body)
+                : RentScratch(out body);
+            int bodyOffset = next is not null ? LinkVersion.CircIdLength(next.LinkVersion) + 1 : ScratchOffset;
+            bool ours = Decrypt(circuit.Crypto, payload, body);
+            if (!ours && next is not null)
+            {
+                await next.EnqueueAsync(cell, ct).ConfigureAwait(false);
+                return null;
+            }
+            try
+            {
+                if (ours) await HandleOursAsync(circuit, cell.AsMemory(bodyOffset, LinkVersion.PayloadLength), early).ConfigureAwait(false);
+                else
+                {
+                    // Not recognized and nowhere to send it: tor closes the circuit.
+                    LogUnrecognized(_log, channel.Describe());
+                    await CloseAsync(circuit, DestroyReason.Protocol).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(cell);
+            }
+            return null;
+        }
+
+        // Backward: from the next hop towards the client; we add our layer.
+        var prev = circuit.Previous;
+        var back = prev.RentCell(circuit.PreviousId, CellCommand.Relay, out var backBody);
+        CopyPayload(payload, backBody);
+        await SendBackwardCellAsync(circuit, back, originated: false, ct).ConfigureAwait(false);
+        return null;
+    }
+
+    private const int ScratchOffset = 8;
+
+    private static byte[] RentScratch(out Span<byte> body)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(LinkVersion.PayloadLength + ScratchOffset);
+        body = scratch.AsSpan(ScratchOffset, LinkVersion.PayloadLength);
+        return scratch;
+    }
+
+    private static Span<byte> BodyOf(byte[] cell, Channel channel) =>
+        cell.AsSpan(LinkVersion.CircIdLength(channel.LinkVersion) + 1, LinkVersion.PayloadLength);
+
+    private static bool Decrypt(RelayCryptoLayer crypto, ReadOnlySequence<byte> payload, Span<byte> destination)
+    {
+        if (payload.IsSingleSegment) return crypto.DecryptForward(payload.FirstSpan, destination);
+        payload.CopyTo(destination);
+        return crypto.DecryptForward(destination);
+    }
+
+    private static void CopyPayload(ReadOnlySequence<byte> payload, Span<byte> destination) => payload.CopyTo(destination);
+
+    /// <summary>Encrypts with our backward layer and queues, in one critical section so cells keep their keystream order.</summary>
+    private static async ValueTask SendBackwardCellAsync(RelayCircuit circuit, byte[] cell, bool originated, CancellationToken ct)
+    {
+        await circuit.BackwardGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            circuit.Crypto.EncryptBackward(BodyOf(cell, circuit.Previous), originated);
+            await circuit.Previous.EnqueueAsync(cell, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            circuit.BackwardGate.Release();
+        }
+    }
+
+    private async ValueTask HandleOursAsync(RelayCircuit circuit, Memory<byte> cellBody, bool early)
+    {
+        if (!RelayCellHeader.TryRead(cellBody.Span, out var header, out _))
+        {
+            LogMalformedRelay(_log, circuit.Previous.Describe());
+            await CloseAsync(circuit, DestroyReason.Protocol).ConfigureAwait(false);
+            return;
+        }
+        switch (header.Command)
+        {
+            case RelayCommand.Drop:
+                return;
+            case RelayCommand.Truncate:
+                await TruncateAsync(circuit, DestroyReason.Requested).ConfigureAwait(false);
+                return;
+        }
+        if (RelayHandler?.TryHandle(this, circuit, header, cellBody.Span, early) == true) return;
+        switch (header.Command)
+        {
+            case RelayCommand.Begin or RelayCommand.Resolve:
+                // Not an exit: refuse streams as tor does.
+                await SendRelayAsync(circuit, RelayCommand.End, header.StreamId, new byte[] { (byte)EndReason.ExitPolicy }).ConfigureAwait(false);
+                return;
+            case RelayCommand.BeginDir:
+                await SendRelayAsync(circuit, RelayCommand.End, header.StreamId, new byte[] { (byte)EndReason.NotDirectory }).ConfigureAwait(false);
+                return;
+            case RelayCommand.Extend or RelayCommand.Extend2:
+                // A handler that declined an EXTEND leaves the circuit unusable beyond us.
+                await CloseAsync(circuit, DestroyReason.Protocol).ConfigureAwait(false);
+                return;
+            default:
+                LogIgnoredRelay(_log, header.Command.ToString());
+                return;
+        }
+    }
+
+    /// <summary>Sends a relay message we originate towards the client (EXTENDED2, TRUNCATED, END …).</summary>
+    public ValueTask SendRelayAsync(RelayCircuit circuit, RelayCommand command, ushort streamId, ReadOnlyMemory<byte> message)
+    {
+        if (circuit.IsClosed) return ValueTask.CompletedTask;
+        var cell = circuit.Previous.RentCell(circuit.PreviousId, CellCommand.Relay, out var body);
+        body.Clear();
+        new RelayCellHeader(command, 0, streamId, 0, (ushort)message.Length).WriteTo(body);
+        message.Span.CopyTo(body[RelayCellHeader.HeaderLength..]);
+        // tor-spec §6.1: after the message, four zero bytes, then random padding.
+        int padStart = RelayCellHeader.HeaderLength + message.Length + 4;
+        if (padStart < body.Length) _random.Fill(body[padStart..]);
+        return SendBackwardCellAsync(circuit, cell, originated: true, CancellationToken.None);
+    }
+
+    // ---- EXTEND ----
+
+    /// <summary>
+    /// Sends CREATE2 on <paramref name="next"/> and waits for CREATED2. Returns its handshake data, or null on
+    /// DESTROY, timeout or a closed channel (the caller then destroys the circuit).
+    /// </summary>
+    public async Task<byte[]?> ExtendAsync(RelayCircuit circuit, Channel next, HandshakeType type, ReadOnlyMemory<byte> onionSkin, CancellationToken ct)
+    {
+        if (circuit.Next is not null || circuit.PendingCreated is not null || next.LinkVersion < 4) return null;
+        CircId id = AllocateCircId(next);
+        var created = new TaskCompletionSource<byte[]?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        circuit.PendingCreated = created;
+        circuit.SetNext(next, id);
+        next.Circuits[id.Value] = new CircuitLeg(circuit, IsPrevious: false);
+        var payload = new byte[4 + onionSkin.Length];
+        new Create2Cell(type, onionSkin).EncodeTo(payload);
+        await next.SendFixedAsync(id, CellCommand.Create2, payload, ct).ConfigureAwait(false);
+        byte[]? result;
+        try
+        {
+            result = await created.Task.WaitAsync(ExtendTimeout, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            result = null;
+        }
+        circuit.PendingCreated = null;
+        if (result is null)
+        {
+            if (next.Circuits.TryRemove(id.Value, out _)) _ = SendDestroyCellAsync(next, id, DestroyReason.Timeout, CancellationToken.None);
+            circuit.ClearNext();
+        }
+        return result;
+    }
+
+    private CircId AllocateCircId(Channel channel)
+    {
+        Span<byte> r = stackalloc byte[4];
+        while (true)
+        {
+            _random.Fill(r);
+            uint v = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(r) & 0x7FFF_FFFFu;
+            if (channel.WeInitiated) v |= 0x8000_0000u;
+            if (v == 0 || channel.Circuits.ContainsKey(v)) continue;
+            return new CircId(v);
+        }
+    }
+
+    private void HandleCreated(Channel channel, CellHeader header, ReadOnlySequence<byte> payload)
+    {
+        if (!channel.Circuits.TryGetValue(header.CircId.Value, out var entry) || entry is not CircuitLeg { IsPrevious: false } leg) return;
+        var pending = leg.Circuit.PendingCreated;
+        if (pending is null) return;
+        if (header.Command != CellCommand.Created2 || !Created2Cell.TryDecode(payload.ToArray(), out var created, out _))
+        {
+            pending.TrySetResult(null);
+            return;
+        }
+        pending.TrySetResult(created.HandshakeData.ToArray());
+    }
+
+    // ---- DESTROY and teardown ----
+
+    private async ValueTask<string?> HandleDestroyAsync(Channel channel, CircId id, ReadOnlySequence<byte> payload, CancellationToken ct)
+    {
+        if (!channel.Circuits.TryRemove(id.Value, out var entry)) return null;
+        if (entry is not CircuitLeg leg) return null; // a CREATE still in its handshake: the reply finds the ID gone
+        var reason = payload.Length > 0 ? (DestroyReason)payload.FirstSpan[0] : DestroyReason.None;
+        var circuit = leg.Circuit;
+        if (leg.IsPrevious)
+        {
+            await CloseAsync(circuit, reason, fromPrevious: true).ConfigureAwait(false);
+            return null;
+        }
+        // The next hop went away: the circuit stays, truncated at us (tor-spec §5.4).
+        circuit.PendingCreated?.TrySetResult(null);
+        circuit.ClearNext();
+        await SendRelayAsync(circuit, RelayCommand.Truncated, 0, new byte[] { (byte)reason }).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>Tears a circuit down: DESTROY to each side still attached, except the side that sent one.</summary>
+    public async ValueTask CloseAsync(RelayCircuit circuit, DestroyReason reason, bool fromPrevious = false)
+    {
+        if (!circuit.TryClose()) return;
+        Interlocked.Decrement(ref _circuitsOpen);
+        circuit.PendingCreated?.TrySetResult(null);
+        if (circuit.Next is { } next && next.Circuits.TryRemove(circuit.NextId.Value, out _) && !next.IsClosed)
+            await SendDestroyCellAsync(next, circuit.NextId, reason, CancellationToken.None).ConfigureAwait(false);
+        if (circuit.Previous.Circuits.TryRemove(circuit.PreviousId.Value, out _) && !fromPrevious && !circuit.Previous.IsClosed)
+            await SendDestroyCellAsync(circuit.Previous, circuit.PreviousId, reason, CancellationToken.None).ConfigureAwait(false);
+        circuit.Crypto.Dispose();
+    }
+
+    private async ValueTask TruncateAsync(RelayCircuit circuit, DestroyReason reason)
+    {
+        if (circuit.Next is { } next && next.Circuits.TryRemove(circuit.NextId.Value, out _))
+            await SendDestroyCellAsync(next, circuit.NextId, reason, CancellationToken.None).ConfigureAwait(false);
+        circuit.ClearNext();
+        await SendRelayAsync(circuit, RelayCommand.Truncated, 0, new byte[] { (byte)reason }).ConfigureAwait(false);
+    }
+
+    public async ValueTask OnChannelClosedAsync(Channel channel)
+    {
+        foreach (var (id, entry) in channel.Circuits.ToArray())
+        {
+            if (!channel.Circuits.TryRemove(id, out _) || entry is not CircuitLeg leg) continue;
+            // Either way the circuit cannot continue: tell the other side (C tor: END_CIRC_REASON_CHANNEL_CLOSED).
+            await CloseAsync(leg.Circuit, DestroyReason.ChannelClosed, fromPrevious: leg.IsPrevious).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused a CREATE from {Peer} with circuit ID {Id:X8}: wrong high bit for this channel's direction")]
+    private static partial void LogBadCircId(ILogger log, string peer, uint id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a CREATE from {Peer} for circuit ID {Id:X8}, which is in use")]
+    private static partial void LogDuplicateCreate(ILogger log, string peer, uint id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bad {Command} handshake from {Peer}: circuit refused")]
+    private static partial void LogHandshakeFailed(ILogger log, string peer, string command);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing a circuit from {Peer}: more than 8 RELAY_EARLY cells")]
+    private static partial void LogTooManyRelayEarly(ILogger log, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing a circuit from {Peer}: unrecognized relay cell at the last hop")]
+    private static partial void LogUnrecognized(ILogger log, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing a circuit from {Peer}: malformed relay cell")]
+    private static partial void LogMalformedRelay(ILogger log, string peer);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored relay command {Command} addressed to us")]
+    private static partial void LogIgnoredRelay(ILogger log, string command);
+}

@@ -1,0 +1,66 @@
+using TorRelay.Cells;
+using TorRelay.Core.Channels;
+using TorRelay.Crypto.Relay;
+
+namespace TorRelay.Core.Circuits;
+
+/// <summary>
+/// A circuit through this relay: the previous hop's channel and circuit ID, our tor1 crypto layer, and (once
+/// extended) the next hop's channel and ID. Forward cells are handled on the previous channel's read loop, backward
+/// cells on the next channel's; the backward crypto is also used for cells we originate, hence its lock.
+/// </summary>
+public sealed class RelayCircuit
+{
+    /// <summary>tor-spec §5.6: at most 8 RELAY_EARLY cells travel forward on a circuit.</summary>
+    public const int MaxRelayEarly = 8;
+
+    public RelayCircuit(Channel previous, CircId previousId, RelayCryptoLayer crypto)
+    {
+        Previous = previous;
+        PreviousId = previousId;
+        Crypto = crypto;
+    }
+
+    public Channel Previous { get; }
+    public CircId PreviousId { get; }
+    public RelayCryptoLayer Crypto { get; }
+    public object BackwardLock { get; } = new();
+
+    /// <summary>Serialises backward encryption with queueing, so cells reach the client in keystream order.</summary>
+    public SemaphoreSlim BackwardGate { get; } = new(1, 1);
+
+    public Channel? Next { get; private set; }
+    public CircId NextId { get; private set; }
+
+    /// <summary>Set while an EXTEND is waiting for CREATED2 on the next channel.</summary>
+    public TaskCompletionSource<byte[]?>? PendingCreated { get; set; }
+
+    public int RelayEarlySeen { get; set; }
+    public bool IsClosed { get; private set; }
+
+    public void SetNext(Channel next, CircId id)
+    {
+        Next = next;
+        NextId = id;
+    }
+
+    public void ClearNext()
+    {
+        Next = null;
+        NextId = default;
+    }
+
+    /// <summary>Marks the circuit closed; true only for the first caller, who does the teardown.</summary>
+    public bool TryClose()
+    {
+        lock (BackwardLock)
+        {
+            if (IsClosed) return false;
+            IsClosed = true;
+            return true;
+        }
+    }
+}
+
+/// <summary>Which end of a <see cref="RelayCircuit"/> a channel's circuit ID names.</summary>
+public sealed record CircuitLeg(RelayCircuit Circuit, bool IsPrevious);
