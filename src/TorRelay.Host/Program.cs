@@ -6,6 +6,9 @@ using TorRelay.Host;
 using TorRelay.Host.CommandLine;
 using TorRelay.Host.Config;
 using TorRelay.Host.Logging;
+using TorRelay.Host.Signals;
+using TorRelay.Host.Systemd;
+using TorRelay.Metrics;
 using TorRelay.Relay;
 using TorRelay.Relay.Keys;
 
@@ -67,11 +70,36 @@ switch (cmd.Command)
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Logging.AddTorLogging(options);
 builder.Services.AddSingleton(settings);
+builder.Services.AddSystemdNotify();
+builder.Services.AddSingleton<IReloadHandler>(sp => new ConfigReloadHandler(() =>
+{
+    // SIGHUP: re-read and validate the configuration; a bad file fails the reload (the relay keeps running under systemd).
+    var reloadWarnings = new List<string>();
+    var reloaded = ConfigLoader.Load(cmd, reloadWarnings);
+    RelaySettingsMapper.Map(reloaded, reloadWarnings);
+    return reloaded;
+}, sp.GetRequiredService<ILogger<ConfigReloadHandler>>()));
+builder.Services.AddRelaySignals(options.ShutdownWaitLength);
+// Measurements made before the exporter exists are lost: create it before the relay starts.
+var exporter = new PrometheusExporter("TorRelay");
+builder.Services.AddSingleton(exporter);
+if (options.MetricsPort is { } metricsEndpoint)
+    builder.Services.AddHostedService(sp => new MetricsPortHostedService(new MetricsPortServer(metricsEndpoint, options.MetricsPortPolicy,
+        exporter, sp.GetRequiredService<ILoggerFactory>().CreateLogger("TorRelay.Metrics"))));
 builder.Services.AddHostedService<RelayHostedService>();
 builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownWaitLength);
 using var host = builder.Build();
 var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TorRelay");
 foreach (var w in warnings) log.LogWarning("{Warning}", w);
 log.LogInformation("{Platform} starting as relay {Nickname}", RelayIdentityInfo.Platform, settings.Nickname);
-await host.RunAsync();
+PidFile? pidFile = null;
+if (options.PidFile is not null && !PidFile.TryCreate(options.PidFile, out pidFile, out var pidError))
+{
+    log.LogError("Unable to write PIDFile \"{PidFile}\": {Reason}", options.PidFile, pidError);
+    return 1;
+}
+using (pidFile)
+{
+    await host.RunAsync();
+}
 return Environment.ExitCode;

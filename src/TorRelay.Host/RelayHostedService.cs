@@ -1,18 +1,22 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TorRelay.Host.Signals;
+using TorRelay.Host.Systemd;
 using TorRelay.Relay;
 
 namespace TorRelay.Host;
 
 /// <summary>Runs the relay role for the lifetime of the host; a failure to start stops the process with exit code 1.</summary>
-public sealed partial class RelayHostedService(RelaySettings settings, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
-    : BackgroundService
+public sealed partial class RelayHostedService(RelaySettings settings, ILoggerFactory loggers, IHostApplicationLifetime lifetime,
+    ServiceReadiness readiness, RelaySignalHandler signals) : BackgroundService
 {
     private readonly ILogger _log = loggers.CreateLogger("TorRelay.Host");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var node = new RelayNode(settings, TimeProvider.System, loggers);
+        node.Listening += readiness.ReportListening;
+        signals.GracefulShutdownStarted += wait => { _ = node.StopListeningAsync(); };
         try
         {
             await node.RunAsync(stoppingToken).ConfigureAwait(false);

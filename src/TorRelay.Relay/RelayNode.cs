@@ -65,6 +65,15 @@ public sealed partial class RelayNode : IAsyncDisposable
 
     public CircuitSwitch Circuits => _circuits ?? throw new InvalidOperationException("not started");
 
+    /// <summary>Raised once every ORPort listens (systemd readiness).</summary>
+    public event Action<IReadOnlyList<IPEndPoint>>? Listening;
+
+    /// <summary>Stops accepting connections (tor's first SIGINT); open channels keep working until shutdown.</summary>
+    public async Task StopListeningAsync()
+    {
+        foreach (var l in _listeners) await l.DisposeAsync().ConfigureAwait(false);
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
         _keyStore.LoadOrCreate();
@@ -88,6 +97,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             listener.Start();
             _listeners.Add(listener);
         }
+        Listening?.Invoke(ListeningOn);
 
         _tracker = new ConsensusTracker(_settings, _directory, _time, _loggers.CreateLogger("TorRelay.Consensus"));
         _tracker.Updated += OnConsensus;

@@ -3,6 +3,9 @@ using System.Text;
 
 namespace TorRelay.Deploy.Tests;
 
+// TorRelay.Directory, a namespace, would shadow it.
+using Directory = System.IO.Directory;
+
 /// <summary>The systemd side of sd_notify for tests: a bound AF_UNIX datagram socket, by path or abstract name.</summary>
 internal sealed class NotifySocket : IDisposable
 {

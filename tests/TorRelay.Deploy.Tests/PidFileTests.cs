@@ -2,6 +2,9 @@ using TorRelay.Host.Signals;
 
 namespace TorRelay.Deploy.Tests;
 
+// TorRelay.Directory, a namespace, would shadow it.
+using Directory = System.IO.Directory;
+
 public sealed class PidFileTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("torrelay-pid-");

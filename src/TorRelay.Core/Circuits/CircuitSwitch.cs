@@ -5,6 +5,7 @@ using TorRelay.Cells.Circuits;
 using TorRelay.Cells.Link;
 using TorRelay.Cells.Relay;
 using TorRelay.Core.Channels;
+using TorRelay.Core.Streams;
 using TorRelay.Crypto;
 using TorRelay.Crypto.Handshakes;
 using TorRelay.Crypto.Relay;
@@ -237,12 +238,16 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     private static void CopyPayload(ReadOnlySequence<byte> payload, Span<byte> destination) => payload.CopyTo(destination);
 
     /// <summary>Encrypts with our backward layer and queues, in one critical section so cells keep their keystream order.</summary>
-    private static async ValueTask SendBackwardCellAsync(RelayCircuit circuit, byte[] cell, bool originated, CancellationToken ct)
+    private static async ValueTask SendBackwardCellAsync(RelayCircuit circuit, byte[] cell, bool originated, CancellationToken ct,
+        bool isData = false)
     {
         await circuit.BackwardGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             circuit.Crypto.EncryptBackward(BodyOf(cell, circuit.Previous), originated);
+            // The client's authenticated SENDME will carry the digest of every 100th DATA cell (prop 289).
+            if (isData && ++circuit.DataPackaged % RelayCircuit.CircuitIncrement == 0)
+                circuit.ExpectedSendmeDigests.Enqueue(circuit.Crypto.LastBackwardDigest.ToArray());
             await circuit.Previous.EnqueueAsync(cell, ct).ConfigureAwait(false);
         }
         finally
@@ -266,6 +271,19 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             case RelayCommand.Truncate:
                 await TruncateAsync(circuit, DestroyReason.Requested).ConfigureAwait(false);
                 return;
+            case RelayCommand.Data:
+                await OnDataAsync(circuit, header, cellBody).ConfigureAwait(false);
+                return;
+            case RelayCommand.End:
+                if (circuit.Streams.TryRemove(header.StreamId, out var ended)) ended.OnEnd();
+                return;
+            case RelayCommand.Sendme:
+                if (!OnSendme(circuit, header, cellBody.Span))
+                {
+                    LogBadSendme(_log, circuit.Previous.Describe());
+                    await CloseAsync(circuit, DestroyReason.Protocol).ConfigureAwait(false);
+                }
+                return;
         }
         if (RelayHandler?.TryHandle(this, circuit, header, cellBody.Span, early) == true) return;
         switch (header.Command)
@@ -288,7 +306,22 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     }
 
     /// <summary>Sends a relay message we originate towards the client (EXTENDED2, TRUNCATED, END …).</summary>
-    public ValueTask SendRelayAsync(RelayCircuit circuit, RelayCommand command, ushort streamId, ReadOnlyMemory<byte> message)
+    public ValueTask SendRelayAsync(RelayCircuit circuit, RelayCommand command, ushort streamId, ReadOnlyMemory<byte> message) =>
+        SendOriginatedAsync(circuit, command, streamId, message, isData: false);
+
+    /// <summary>Sends one DATA cell; the caller has taken a cell from the stream and circuit windows.</summary>
+    public ValueTask SendDataAsync(RelayCircuit circuit, ushort streamId, ReadOnlyMemory<byte> data) =>
+        SendOriginatedAsync(circuit, RelayCommand.Data, streamId, data, isData: true);
+
+    /// <summary>Opens a stream that ends here for a BEGIN/BEGIN_DIR; null if the ID is in use.</summary>
+    public EdgeStream? AcceptStream(RelayCircuit circuit, ushort streamId)
+    {
+        if (streamId == 0 || circuit.IsClosed) return null;
+        var stream = new EdgeStream(this, circuit, streamId);
+        return circuit.Streams.TryAdd(streamId, stream) ? stream : null;
+    }
+
+    private ValueTask SendOriginatedAsync(RelayCircuit circuit, RelayCommand command, ushort streamId, ReadOnlyMemory<byte> message, bool isData)
     {
         if (circuit.IsClosed) return ValueTask.CompletedTask;
         var cell = circuit.Previous.RentCell(circuit.PreviousId, CellCommand.Relay, out var body);
@@ -298,7 +331,36 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         // tor-spec §6.1: after the message, four zero bytes, then random padding.
         int padStart = RelayCellHeader.HeaderLength + message.Length + 4;
         if (padStart < body.Length) _random.Fill(body[padStart..]);
-        return SendBackwardCellAsync(circuit, cell, originated: true, CancellationToken.None);
+        return SendBackwardCellAsync(circuit, cell, originated: true, CancellationToken.None, isData);
+    }
+
+    // ---- Streams and flow control at this hop ----
+
+    private async ValueTask OnDataAsync(RelayCircuit circuit, RelayCellHeader header, Memory<byte> cellBody)
+    {
+        // Circuit-level deliver window: every 100 DATA cells, an authenticated SENDME with this cell's digest.
+        byte[]? circuitSendme = null;
+        if (++circuit.DataDelivered % RelayCircuit.CircuitIncrement == 0)
+        {
+            circuitSendme = new byte[3 + SendmeMessage.DigestLength];
+            new SendmeMessage(circuit.Crypto.LastForwardDigest).EncodeTo(circuitSendme);
+        }
+        bool streamSendme = false;
+        if (circuit.Streams.TryGetValue(header.StreamId, out var stream) && RelayCellHeader.TryGetData(cellBody.Span, out var data))
+            streamSendme = stream.OnData(data);
+        if (circuitSendme is not null) await SendRelayAsync(circuit, RelayCommand.Sendme, 0, circuitSendme).ConfigureAwait(false);
+        if (streamSendme) await SendRelayAsync(circuit, RelayCommand.Sendme, header.StreamId, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+    }
+
+    /// <summary>A SENDME for data we sent: circuit-level ones must echo our digest when authenticated (v1).</summary>
+    private static bool OnSendme(RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> cellBody)
+    {
+        if (header.StreamId != 0)
+            return !circuit.Streams.TryGetValue(header.StreamId, out var stream) || stream.PackageWindow.Replenish();
+        if (!RelayCellHeader.TryGetData(cellBody, out var data) || !SendmeMessage.TryDecode(data, out var sendme, out _)) return false;
+        if (!circuit.ExpectedSendmeDigests.TryDequeue(out var expected)) return false;
+        if (sendme.Version == 1 && !sendme.DigestEquals(expected)) return false;
+        return circuit.PackageWindow.Replenish();
     }
 
     // ---- EXTEND ----
@@ -392,7 +454,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             await SendDestroyCellAsync(next, circuit.NextId, reason, CancellationToken.None).ConfigureAwait(false);
         if (circuit.Previous.Circuits.TryRemove(circuit.PreviousId.Value, out _) && !fromPrevious && !circuit.Previous.IsClosed)
             await SendDestroyCellAsync(circuit.Previous, circuit.PreviousId, reason, CancellationToken.None).ConfigureAwait(false);
-        circuit.Crypto.Dispose();
+        foreach (var stream in circuit.Streams.Values) stream.OnEnd();
+        circuit.Streams.Clear();
+        circuit.PackageWindow.Cancel();
     }
 
     private async ValueTask TruncateAsync(RelayCircuit circuit, DestroyReason reason)
@@ -430,6 +494,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closing a circuit from {Peer}: malformed relay cell")]
     private static partial void LogMalformedRelay(ILogger log, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing a circuit from {Peer}: SENDME that does not match what we sent")]
+    private static partial void LogBadSendme(ILogger log, string peer);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored relay command {Command} addressed to us")]
     private static partial void LogIgnoredRelay(ILogger log, string command);

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using TorRelay.Cells;
 using TorRelay.Core.Channels;
+using TorRelay.Core.Streams;
 using TorRelay.Crypto.Relay;
 
 namespace TorRelay.Core.Circuits;
@@ -36,6 +38,22 @@ public sealed class RelayCircuit
     public TaskCompletionSource<byte[]?>? PendingCreated { get; set; }
 
     public int RelayEarlySeen { get; set; }
+
+    public const int CircuitWindow = 1000;
+    public const int CircuitIncrement = 100;
+
+    /// <summary>DATA cells we may still originate towards the client before its next circuit SENDME.</summary>
+    public SendWindow PackageWindow { get; } = new(CircuitWindow, CircuitIncrement);
+
+    /// <summary>Digests of every 100th DATA cell we sent, which authenticated SENDMEs (v1) must echo (prop 289).</summary>
+    public ConcurrentQueue<byte[]> ExpectedSendmeDigests { get; } = new();
+
+    /// <summary>DATA cells we have sent and received at this hop (for SENDME bookkeeping).</summary>
+    public long DataPackaged { get; set; }
+    public long DataDelivered { get; set; }
+
+    /// <summary>Streams that end at this hop, by stream ID.</summary>
+    public ConcurrentDictionary<ushort, EdgeStream> Streams { get; } = new();
     public bool IsClosed { get; private set; }
 
     public void SetNext(Channel next, CircId id)

@@ -6,7 +6,10 @@ using TorRelay.Directory.Netdoc;
 
 namespace TorRelay.Directory.Consensus;
 
-/// <summary>Parses a microdesc-flavoured consensus (dir-spec §3.4.1) into a <see cref="ConsensusBody"/>.</summary>
+/// <summary>
+/// Parses a microdesc-flavoured consensus (dir-spec §3.4.1), or an ns-flavoured one (§3.4.1: "r" lines carry the
+/// server descriptor digest, no "m" lines), into a <see cref="ConsensusBody"/>.
+/// </summary>
 internal static class ConsensusParser
 {
     private static readonly NetdocRule[] HeaderRules =
@@ -42,6 +45,17 @@ internal static class ConsensusParser
         NetdocRule.Once("m", 1),
     ];
 
+    private static readonly NetdocRule[] NsEntryRules =
+    [
+        NetdocRule.Once("r", 8),
+        NetdocRule.Any("a", 1),
+        NetdocRule.AtMostOnce("s"),
+        NetdocRule.AtMostOnce("v"),
+        NetdocRule.AtMostOnce("pr"),
+        NetdocRule.AtMostOnce("w", 1),
+        NetdocRule.AtMostOnce("p", 2),
+    ];
+
     private static readonly NetdocRule[] FooterRules =
     [
         NetdocRule.AtMostOnce("directory-footer"),
@@ -50,6 +64,13 @@ internal static class ConsensusParser
     ];
 
     public static bool TryParse(string text, out ConsensusBody? body, out string? error)
+        => TryParse(text, "microdesc", out body, out error);
+
+    /// <param name="text">The consensus text.</param>
+    /// <param name="expectedFlavor">"microdesc" or "ns"; a document of another flavour is refused.</param>
+    /// <param name="body">The parsed consensus.</param>
+    /// <param name="error">Why parsing failed.</param>
+    public static bool TryParse(string text, string expectedFlavor, out ConsensusBody? body, out string? error)
     {
         body = null;
         if (text is null || !text.StartsWith("network-status-version ", StringComparison.Ordinal))
@@ -84,7 +105,7 @@ internal static class ConsensusParser
         if (header[0].Keyword != "network-status-version" || header[0].Arguments[0] != "3")
             return Fail("not a v3 network status", out error);
         string flavor = header[0].Arg(1) ?? "ns";
-        if (flavor != "microdesc") return Fail($"flavor '{flavor}' is not microdesc", out error);
+        if (flavor != expectedFlavor) return Fail($"flavor '{flavor}' is not {expectedFlavor}", out error);
         if (header.Find("vote-status")!.Arguments[0] != "consensus") return Fail("not a consensus", out error);
         if (!int.TryParse(header.Find("consensus-method")!.Arguments[0], NumberStyles.None, CultureInfo.InvariantCulture,
                 out int method))
@@ -109,7 +130,7 @@ internal static class ConsensusParser
         var routers = new List<RouterStatusEntry>(entries.Count);
         foreach (var entry in entries)
         {
-            if (!TryEntry(entry, out RouterStatusEntry? rs, out error))
+            if (!TryEntry(entry, flavor == "ns", out RouterStatusEntry? rs, out error))
                 return Fail($"router entry {routers.Count + 1}: {error}", out error);
             routers.Add(rs!);
         }
@@ -152,19 +173,24 @@ internal static class ConsensusParser
         return true;
     }
 
-    private static bool TryEntry(List<NetdocItem> items, out RouterStatusEntry? entry, out string? error)
+    private static bool TryEntry(List<NetdocItem> items, bool ns, out RouterStatusEntry? entry, out string? error)
     {
         entry = null;
-        if (!NetdocRules.TryCheck(items, EntryRules, out error)) return false;
+        if (!NetdocRules.TryCheck(items, ns ? NsEntryRules : EntryRules, out error)) return false;
         NetdocItem r = items[0];
         if (!NetdocFormat.IsLegalNickname(r.Arguments[0])) return Fail("bad nickname", out error);
         if (!NetdocFormat.TryDecodeBase64(r.Arguments[1], 20, out byte[] identity)) return Fail("bad identity", out error);
-        if (!NetdocFormat.TryParseTime(r.Arguments[2], r.Arguments[3], out DateTimeOffset published))
+        // The ns flavour puts the server descriptor digest after the identity; the rest shifts by one.
+        byte[]? descriptorDigest = null;
+        if (ns && !NetdocFormat.TryDecodeBase64(r.Arguments[2], 20, out descriptorDigest))
+            return Fail("bad descriptor digest", out error);
+        int k = ns ? 3 : 2;
+        if (!NetdocFormat.TryParseTime(r.Arguments[k], r.Arguments[k + 1], out DateTimeOffset published))
             return Fail("bad publication time", out error);
-        if (!IPAddress.TryParse(r.Arguments[4], out IPAddress? address) ||
+        if (!IPAddress.TryParse(r.Arguments[k + 2], out IPAddress? address) ||
             address.AddressFamily != AddressFamily.InterNetwork)
             return Fail("bad address", out error);
-        if (!TryPort(r.Arguments[5], out int orPort) || !TryPort(r.Arguments[6], out int dirPort))
+        if (!TryPort(r.Arguments[k + 3], out int orPort) || !TryPort(r.Arguments[k + 4], out int dirPort))
             return Fail("bad port", out error);
 
         var orAddresses = new List<IPEndPoint>();
@@ -197,7 +223,8 @@ internal static class ConsensusParser
             }
         }
 
-        if (!NetdocFormat.TryDecodeBase64(items.Find("m")!.Arguments[0], 32, out byte[] md))
+        byte[] md = [];
+        if (!ns && !NetdocFormat.TryDecodeBase64(items.Find("m")!.Arguments[0], 32, out md))
             return Fail("bad microdescriptor digest", out error);
 
         entry = new RouterStatusEntry
@@ -216,6 +243,7 @@ internal static class ConsensusParser
             MeasuredBandwidth = measured,
             Unmeasured = unmeasured,
             MicrodescriptorDigest = md,
+            DescriptorDigest = descriptorDigest,
         };
         error = null;
         return true;

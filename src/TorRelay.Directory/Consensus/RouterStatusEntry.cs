@@ -2,7 +2,7 @@ using System.Net;
 
 namespace TorRelay.Directory.Consensus;
 
-/// <summary>One router in a microdesc-flavoured consensus (dir-spec §3.4.1: r, a, s, v, pr, w, m).</summary>
+/// <summary>One router in a consensus (dir-spec §3.4.1: r, a, s, v, pr, w, m; the ns flavour has p, not m).</summary>
 public sealed class RouterStatusEntry
 {
     public required string Nickname { get; init; }
@@ -28,8 +28,11 @@ public sealed class RouterStatusEntry
     public long? MeasuredBandwidth { get; init; }
     public bool Unmeasured { get; init; }
 
-    /// <summary>SHA-256 of the router's microdescriptor ("m" line).</summary>
+    /// <summary>SHA-256 of the router's microdescriptor ("m" line); empty in an ns-flavoured consensus.</summary>
     public required byte[] MicrodescriptorDigest { get; init; }
+
+    /// <summary>SHA-1 digest of the router's server descriptor (ns-flavoured "r" line); null in a microdesc consensus.</summary>
+    public byte[]? DescriptorDigest { get; init; }
 
     public bool HasFlag(string flag) => Flags.Contains(flag);
     public bool IsRunning => HasFlag("Running");

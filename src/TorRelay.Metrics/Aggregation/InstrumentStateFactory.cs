@@ -31,12 +31,20 @@ internal static class InstrumentStateFactory
             return new LastValueState(instrument, PrometheusNames.SanitizeMetricName(name), order, max);
         if (kind == typeof(Histogram<>))
             return new HistogramState(instrument, PrometheusNames.SanitizeMetricName(name), order, max, BoundsFor(instrument, options));
-        if (kind == typeof(ObservableCounter<>))
+        if (kind == typeof(ObservableCounter<>) && !IsMislabelledRuntimeGauge(instrument))
             return new ObservedState(instrument, PrometheusNames.CounterName(name), MetricType.Counter, order, max);
-        if (kind == typeof(ObservableUpDownCounter<>) || kind == typeof(ObservableGauge<>))
+        if (kind == typeof(ObservableCounter<>) || kind == typeof(ObservableUpDownCounter<>) || kind == typeof(ObservableGauge<>))
             return new ObservedState(instrument, PrometheusNames.SanitizeMetricName(name), MetricType.Gauge, order, max);
         return null;
     }
+
+    /// <summary>
+    /// .NET's System.Runtime meter creates these current-value instruments as ObservableCounter although
+    /// they go down (dotnet/runtime#112077, #126167); as Prometheus counters rate() would see resets.
+    /// </summary>
+    private static bool IsMislabelledRuntimeGauge(Instrument instrument) =>
+        instrument.Meter.Name == PrometheusExporter.RuntimeMeterName &&
+        instrument.Name is "dotnet.thread_pool.thread.count" or "dotnet.thread_pool.queue.length";
 
     /// <summary>The instrument's advised bucket boundaries, else the configured or unit-based default.</summary>
     internal static double[] BoundsFor(Instrument instrument, PrometheusExporterOptions options)

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace TorRelay.Metrics.Http;
 
 /// <summary>What the MetricsPort answers to a request head.</summary>
@@ -18,8 +16,6 @@ internal enum MetricsRequestKind
 /// </summary>
 internal static class MetricsRequest
 {
-    private const string MetricsPath = "/metrics";
-
     /// <summary>The head is the bytes up to and including the blank line; it is never trusted further.</summary>
     public static MetricsRequestKind Classify(ReadOnlySpan<byte> head)
     {
@@ -44,7 +40,7 @@ internal static class MetricsRequest
 
         if (!method.SequenceEqual("GET"u8))
             return MetricsRequestKind.MethodNotAllowed;
-        return url.SequenceEqual(Encoding.ASCII.GetBytes(MetricsPath)) ? MetricsRequestKind.Metrics : MetricsRequestKind.NotFound;
+        return url.SequenceEqual("/metrics"u8) ? MetricsRequestKind.Metrics : MetricsRequestKind.NotFound;
     }
 
     /// <summary>"HTTP/1." followed by a minor version number and nothing else.</summary>

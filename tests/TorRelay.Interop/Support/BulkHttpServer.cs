@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TorRelay.Interop.Support;
+
+/// <summary>
+/// A loopback HTTP/1.0 server that answers every GET with the same deterministic pseudo-random body, so a download
+/// through Tor can be checked by hash without storing the file.
+/// </summary>
+public sealed class BulkHttpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly int _seed;
+
+    public BulkHttpServer(long length, int seed = 4242)
+    {
+        Length = length;
+        _seed = seed;
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var chunk in Body()) sha.AppendData(chunk);
+        ExpectedSha256 = Convert.ToHexString(sha.GetHashAndReset());
+        _listener.Start();
+        _loop = AcceptLoopAsync();
+    }
+
+    public long Length { get; }
+    public string ExpectedSha256 { get; }
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Requests { get; private set; }
+
+    private IEnumerable<byte[]> Body()
+    {
+        var rng = new Random(_seed);
+        var buffer = new byte[64 * 1024];
+        for (long left = Length; left > 0; left -= buffer.Length)
+        {
+            if (left < buffer.Length) buffer = new byte[left];
+            rng.NextBytes(buffer);
+            yield return buffer;
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            _ = ServeAsync(client);
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                var head = new byte[4096];
+                int n = 0;
+                while (n < head.Length && Encoding.ASCII.GetString(head, 0, n).IndexOf("\r\n\r\n", StringComparison.Ordinal) < 0)
+                {
+                    int r = await stream.ReadAsync(head.AsMemory(n), _stop.Token);
+                    if (r == 0) return;
+                    n += r;
+                }
+                Requests++;
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.0 200 OK\r\nContent-Length: {Length}\r\nContent-Type: application/octet-stream\r\n\r\n"), _stop.Token);
+                foreach (var chunk in Body()) await stream.WriteAsync(chunk, _stop.Token);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        try
+        {
+            await _loop;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+}
