@@ -1,4 +1,4 @@
-using TorRelay.Interop.Support;
+
 using TorRelay.TestNet;
 using Xunit.Abstractions;
 

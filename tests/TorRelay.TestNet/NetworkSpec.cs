@@ -33,5 +33,8 @@ public sealed record NetworkSpec
     public string TorGencertBinary { get; init; } = "tor-gencert";
 
     /// <summary>Whether the spec puts a relay of ours (real or stand-in) into the network.</summary>
+    /// <summary>Extra torrc lines for the C tor client (e.g. "ConfluxEnabled 0" for single-path measurements).</summary>
+    public IReadOnlyList<string> ClientExtraLines { get; init; } = [];
+
     public bool HasOurRelay => OurRelayBinary is not null || OurRelayCTorStandIn;
 }

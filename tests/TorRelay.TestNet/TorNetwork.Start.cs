@@ -83,7 +83,7 @@ public sealed partial class TorNetwork
             foreach (var n in _nodes)
             {
                 string torrc = n.IsCTor
-                    ? TorrcWriter.CTor(n, authorities, exits, emptyFile, resolvConf, Environment.ProcessId)
+                    ? TorrcWriter.CTor(n, authorities, exits, emptyFile, resolvConf, Environment.ProcessId, Spec.ClientExtraLines)
                     : TorrcWriter.OurRelay(n, authorities);
                 await File.WriteAllTextAsync(n.TorrcPath, torrc, ct).ConfigureAwait(false);
             }

@@ -30,7 +30,7 @@ internal static class TorrcWriter
 
     /// <summary>A C tor node of any role.</summary>
     public static string CTor(TorNode node, IReadOnlyList<TorNode> authorities, IReadOnlyList<TorNode> exits,
-        string emptyFile, string resolvConf, int owningPid)
+        string emptyFile, string resolvConf, int owningPid, IReadOnlyList<string>? clientExtraLines = null)
     {
         var t = new StringBuilder();
         Line(t, $"# {node.Role} {node.Nickname}, written by TorRelay.TestNet");
@@ -59,6 +59,7 @@ internal static class TorrcWriter
                 Line(t, $"SocksPort 127.0.0.1:{node.SocksPort}");
                 // Exits accept only 127.0.0.1, which microdescriptors summarise as reject-all.
                 Line(t, "UseMicrodescriptors 0");
+                foreach (var extra in clientExtraLines ?? []) Line(t, extra);
                 break;
             case NodeRole.Exit:
                 Line(t, "ExitRelay 1");

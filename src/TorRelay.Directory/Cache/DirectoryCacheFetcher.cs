@@ -23,6 +23,7 @@ public sealed partial class DirectoryCacheFetcher
     private readonly ILogger _log;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Lock _wakeLock = new();
 
     public DirectoryCacheFetcher(DirectoryDocumentStore store, DirectoryClient client,
         IReadOnlyList<DirectoryAuthority> authorities, TimeProvider? time = null,
@@ -49,7 +50,7 @@ public sealed partial class DirectoryCacheFetcher
     /// <summary>Makes <see cref="RunAsync"/> refresh now.</summary>
     public void Wake()
     {
-        lock (_wake)
+        lock (_wakeLock)
         {
             if (_wake.CurrentCount == 0) _wake.Release();
         }

@@ -9,7 +9,11 @@ namespace TorRelay.Directory.Tests.Cache;
 /// <summary>Each URL kind of dircache.c against a store of signed synthetic documents.</summary>
 public sealed class DirectoryRequestHandlerTests(GencertFixture gencert) : IClassFixture<GencertFixture>
 {
-    private static readonly DateTimeOffset ValidAfter = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    // The next full hour: tor-gencert's certificates are published now and valid for 12 months.
+    private static readonly DateTimeOffset ValidAfter = new DateTimeOffset(DateTimeOffset.UtcNow.Year,
+        DateTimeOffset.UtcNow.Month, DateTimeOffset.UtcNow.Day, DateTimeOffset.UtcNow.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
+
+    private static string Http(DateTimeOffset t) => t.UtcDateTime.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
 
     private (TestDocuments Docs, DirectoryDocumentStore Store, FixedTime Time, DirectoryRequestHandler Handler) Setup(
         int signers = 3, TimeSpan? descriptorAge = null)
@@ -33,8 +37,8 @@ public sealed class DirectoryRequestHandlerTests(GencertFixture gencert) : IClas
             DirectoryResponseBytes r = handler.Handle($"GET {url} HTTP/1.0\r\nHost: x\r\n\r\n");
             string head = NetdocFormat.Wire.GetString(r.Head.Span);
             Assert.Equal(
-                "HTTP/1.0 200 OK\r\nDate: Tue, 01 Jan 2030 12:01:00 GMT\r\nContent-Type: text/plain\r\n" +
-                "Content-Encoding: identity\r\nExpires: Tue, 01 Jan 2030 12:10:00 GMT\r\n" +
+                $"HTTP/1.0 200 OK\r\nDate: {Http(ValidAfter.AddMinutes(1))}\r\nContent-Type: text/plain\r\n" +
+                $"Content-Encoding: identity\r\nExpires: {Http(ValidAfter.AddMinutes(10))}\r\n" +
                 "Vary: X-Or-Diff-From-Consensus\r\n\r\n", head);
             Assert.Equal(NetdocFormat.WireBytes(text), r.Body.ToArray());
         }
@@ -93,8 +97,8 @@ public sealed class DirectoryRequestHandlerTests(GencertFixture gencert) : IClas
     {
         var (_, _, _, handler) = Setup();
         const string Url = "/tor/status-vote/current/consensus";
-        Assert.Equal(304, RawHttp.From(handler, Url, "If-Modified-Since: Tue, 01 Jan 2030 12:00:01 GMT\r\n").Status);
-        Assert.Equal(200, RawHttp.From(handler, Url, "If-Modified-Since: Tue, 01 Jan 2030 12:00:00 GMT\r\n").Status);
+        Assert.Equal(304, RawHttp.From(handler, Url, $"If-Modified-Since: {Http(ValidAfter.AddSeconds(1))}\r\n").Status);
+        Assert.Equal(200, RawHttp.From(handler, Url, $"If-Modified-Since: {Http(ValidAfter)}\r\n").Status);
         Assert.Equal(200, RawHttp.From(handler, Url, "If-Modified-Since: not a date\r\n").Status);
     }
 
@@ -134,7 +138,7 @@ public sealed class DirectoryRequestHandlerTests(GencertFixture gencert) : IClas
         Assert.Equal(200, r.Status);
         Assert.Equal(string.Concat(byDigest), r.BodyText);
         Assert.Null(r.Header("Content-Length"));
-        Assert.Equal("Sat, 03 Jan 2032 12:01:00 GMT".Length, r.Header("Expires")!.Length); // 48 hours
+        Assert.Equal(Http(ValidAfter.AddMinutes(1).AddHours(48)), r.Header("Expires"));
 
         RawHttp z = RawHttp.From(handler, url + ".z");
         Assert.Equal("deflate", z.Header("Content-Encoding"));

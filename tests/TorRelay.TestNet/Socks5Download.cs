@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace TorRelay.Interop.Support;
+namespace TorRelay.TestNet;
 
 /// <summary>Downloads http://host:port/ through a SOCKS5 proxy (the C tor client) and hashes the body.</summary>
 public static class Socks5Download

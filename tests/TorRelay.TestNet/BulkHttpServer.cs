@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace TorRelay.Interop.Support;
+namespace TorRelay.TestNet;
 
 /// <summary>
 /// A loopback HTTP/1.0 server that answers every GET with the same deterministic pseudo-random body, so a download
