@@ -5,9 +5,11 @@ public static class RelayIdentityInfo
 {
     /// <summary>
     /// Implemented: link protocols 3-5 with Ed25519-SHA256-RFC5705 authentication; circuits with CREATE2/EXTEND2, ntor
-    /// and ntor-v3 (Relay=2-4). Not yet, so not claimed: flow control, directory caching, onion-service roles, padding.
+    /// and ntor-v3 (Relay=2-4); a directory cache over BEGIN_DIR serving both consensus flavours (Cons=1-2), server
+    /// descriptors (Desc=1-2) and microdescriptors (Microdesc=1-2), DirCache=2. Not yet, so not claimed: flow control
+    /// beyond SENDMEs to our own streams (FlowCtrl), onion-service roles (HSDir, HSIntro, HSRend), padding, conflux.
     /// </summary>
-    public const string Protocols = "Link=3-5 LinkAuth=3 Relay=2-4";
+    public const string Protocols = "Cons=1-2 Desc=1-2 DirCache=2 Link=3-5 LinkAuth=3 Microdesc=1-2 Relay=2-4";
 
     /// <summary>Not "Tor …", so authorities do not version-check us as C tor (see dir-spec "platform").</summary>
     public static string Platform =>

@@ -4,6 +4,7 @@ using TorRelay.Core.Channels;
 using TorRelay.Core.Circuits;
 using TorRelay.Relay.Circuits;
 using TorRelay.Crypto;
+using TorRelay.Directory.Cache;
 using TorRelay.Directory.Client;
 using TorRelay.Directory.Consensus;
 using TorRelay.Directory.Descriptors;
@@ -38,6 +39,7 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly List<OrPortListener> _listeners = new();
     private ConsensusTracker? _tracker;
     private CircuitSwitch? _circuits;
+    private readonly DirectoryDocumentStore _dirStore = new();
     private DateTimeOffset _lastUpload = DateTimeOffset.MinValue;
     private bool _linkCheckDone;
 
@@ -85,10 +87,13 @@ public sealed partial class RelayNode : IAsyncDisposable
 
         _tls = new TlsLinkTransportFactory(_credentials.Create(keys));
         _channels = new ChannelManager(_tls, OurAddresses, _settings.OutboundBindAddress, _time, _random, _loggers);
+        var dirAnswers = new DirectoryRequestHandler(_dirStore, _time, new DirectoryRequestHandlerOptions { OurAddress = _settings.AdvertisedOrPort.Address });
         _circuits = new CircuitSwitch(new RelayCreateResponder(_keyStore, _random), _random, _loggers.CreateLogger("TorRelay.Circuits"))
         {
-            RelayHandler = new ExtendHandler(_channels, () => _keyStore.Current.Identity.PublicKey.Fingerprint,
-                _settings.ExtendAllowPrivateAddresses, _loggers.CreateLogger("TorRelay.Extend"), ct),
+            RelayHandler = new CompositeRelayCommandHandler(
+                new ExtendHandler(_channels, () => _keyStore.Current.Identity.PublicKey.Fingerprint,
+                    _settings.ExtendAllowPrivateAddresses, _loggers.CreateLogger("TorRelay.Extend"), ct),
+                new BeginDirHandler(request => dirAnswers.Answer(request), _loggers.CreateLogger("TorRelay.DirCache"), ct)),
         };
         _channels.CellHandler = _circuits;
         foreach (var ep in _settings.OrListen)
@@ -101,11 +106,16 @@ public sealed partial class RelayNode : IAsyncDisposable
 
         _tracker = new ConsensusTracker(_settings, _directory, _time, _loggers.CreateLogger("TorRelay.Consensus"));
         _tracker.Updated += OnConsensus;
+        // DirCache: keep what clients fetch through BEGIN_DIR, refreshed after each consensus.
+        var cacheFetcher = new DirectoryCacheFetcher(_dirStore, _directory, _settings.Authorities, _time,
+            logger: _loggers.CreateLogger<DirectoryCacheFetcher>());
+        _tracker.Updated += cacheFetcher.OnConsensusUpdated;
 
         var tasks = new List<Task>();
         tasks.AddRange(_listeners.Select(l => l.RunAsync(ct)));
         tasks.Add(_tracker.RunAsync(keys.Identity.PublicKey.Fingerprint, ct));
         tasks.Add(PublishLoopAsync(ct));
+        tasks.Add(cacheFetcher.RunAsync(ct));
         tasks.Add(HeartbeatAsync(ct));
         try
         {
@@ -155,6 +165,8 @@ public sealed partial class RelayNode : IAsyncDisposable
             MasterKey = keys.MasterIdentityKey,
             OnionKey = keys.TapOnionKey,
             NtorOnionKey = keys.NtorOnionKey,
+            // We answer BEGIN_DIR from our directory cache (DirCache=2): authorities then vote V2Dir.
+            TunnelledDirServer = true,
         });
     }
 
@@ -169,7 +181,9 @@ public sealed partial class RelayNode : IAsyncDisposable
         while (!ct.IsCancellationRequested)
         {
             _lastUpload = _time.GetUtcNow();
-            await publisher.PublishAsync(_settings.Authorities, BuildDescriptor(), ct).ConfigureAwait(false);
+            var descriptor = BuildDescriptor();
+            _dirStore.SetOwnServerDescriptor(descriptor.Descriptor);
+            await publisher.PublishAsync(_settings.Authorities, descriptor, ct).ConfigureAwait(false);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(RepublishInterval);
             try

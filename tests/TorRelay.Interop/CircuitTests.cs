@@ -11,13 +11,20 @@ public sealed class CircuitTests(TorNetworkFixture fixture, ITestOutputHelper ou
     private const long FiftyMiB = 50L * 1024 * 1024;
 
     [Fact]
-    public async Task ClientDownloadsFiftyMiBThroughOurRelayAsMiddle()
+    public Task ClientDownloadsFiftyMiBThroughOurRelayAsMiddle() => DownloadThroughOurRelayAsync("MiddleNodes", hop: 1);
+
+    /// <summary>A guard must be a directory cache (C tor's node_is_possible_guard): this also exercises BEGIN_DIR.</summary>
+    [Fact]
+    public Task ClientDownloadsFiftyMiBThroughOurRelayAsGuard() => DownloadThroughOurRelayAsync("EntryNodes", hop: 0);
+
+    private async Task DownloadThroughOurRelayAsync(string option, int hop)
     {
         var network = fixture.Network;
         var ours = fixture.OurRelay;
         var client = network.Client!;
         string fp = await network.ResolveFingerprintAsync(ours, TimeSpan.FromSeconds(60));
-        await network.WaitForRelayAsync(ours.Nickname, ["Running", "Valid"], TimeSpan.FromSeconds(120));
+        await network.WaitForRelayAsync(ours.Nickname, hop == 0 ? ["Running", "Valid", "Guard", "V2Dir"] : ["Running", "Valid"],
+            TimeSpan.FromSeconds(150));
         await network.WaitForClientBootstrapAsync(TimeSpan.FromSeconds(120));
         await using var server = new BulkHttpServer(FiftyMiB);
         await using var control = await network.ConnectControlAsync(client);
@@ -26,25 +33,24 @@ public sealed class CircuitTests(TorNetworkFixture fixture, ITestOutputHelper ou
         await WaitAsync(async () => await control.GetNetworkStatusAsync(fp) is not null
                                     && await control.GetNetworkStatusAsync(exitFp) is not null,
             TimeSpan.FromSeconds(120), "the client never learned our relay and the exit from a consensus");
-        Assert.True((await control.SendAsync($"SETCONF MiddleNodes=${fp} StrictNodes=1")).IsOk);
+        Assert.True((await control.SendAsync($"SETCONF {option}=${fp} StrictNodes=1")).IsOk);
         try
         {
             Assert.True((await control.SendAsync("SIGNAL NEWNYM")).IsOk);
-            await WaitAsync(async () => Middles(await CircuitStatusAsync(control)).Any(h => h.StartsWith("$" + fp, StringComparison.Ordinal)),
-                TimeSpan.FromSeconds(90), "the client built no circuit with our relay as middle\n" + network.LogTail(client) + network.LogTail(ours));
+            await WaitAsync(async () => Hops(await CircuitStatusAsync(control), hop).Any(h => h.StartsWith("$" + fp, StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(120), $"the client built no circuit with our relay at hop {hop + 1}\n" + network.LogTail(client) + network.LogTail(ours));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
             var result = await Socks5Download.GetAsync(client.SocksPort, "127.0.0.1", server.Port, timeout.Token);
-            output.WriteLine($"{result.BodyBytes} bytes in {result.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine($"{option}: {result.BodyBytes} bytes in {result.Elapsed.TotalSeconds:F1} s");
             Assert.Equal(FiftyMiB, result.BodyBytes);
             Assert.Equal(server.ExpectedSha256, result.Sha256);
 
-            // The client's own view: a built circuit with our relay as its second hop.
-            var middles = Middles(await CircuitStatusAsync(control));
-            Assert.Contains(middles, hop => hop.StartsWith("$" + fp, StringComparison.Ordinal));
+            // The client's own view: a built circuit with our relay in that position.
+            Assert.Contains(Hops(await CircuitStatusAsync(control), hop), h => h.StartsWith("$" + fp, StringComparison.Ordinal));
         }
         finally
         {
-            await control.SendAsync("SETCONF MiddleNodes= StrictNodes=0");
+            await control.SendAsync($"SETCONF {option}= StrictNodes=0");
         }
     }
 
@@ -61,13 +67,13 @@ public sealed class CircuitTests(TorNetworkFixture fixture, ITestOutputHelper ou
         }
     }
 
-    /// <summary>Second hops of the client's built circuits of three or more hops, as "$FP~nick".</summary>
-    private static List<string> Middles(string circuitStatus) =>
+    /// <summary>The hop at <paramref name="index"/> of the client's built circuits of three or more hops, as "$FP~nick".</summary>
+    private static List<string> Hops(string circuitStatus, int index) =>
         circuitStatus.Split('\n')
             .Where(l => l.Contains(" BUILT ", StringComparison.Ordinal))
             .Select(l => l.Split(' ')[2].Split(','))
             .Where(path => path.Length >= 3)
-            .Select(path => path[1])
+            .Select(path => path[index])
             .ToList();
 
     private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)

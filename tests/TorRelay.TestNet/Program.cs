@@ -55,8 +55,20 @@ await using (network)
     Console.WriteLine();
     Console.WriteLine(NodeTable.Format(network));
     Console.WriteLine($"work dir: {network.WorkDir}");
+    if (network.OurRelay is { MetricsPort: > 0 } ours)
+    {
+        Console.WriteLine($"our relay's metrics: http://127.0.0.1:{ours.MetricsPort}/metrics");
+        Console.WriteLine("  Prometheus: add to prometheus.yml under scrape_configs:");
+        Console.WriteLine($"    - job_name: torrelay\n      static_configs: [{{ targets: ['127.0.0.1:{ours.MetricsPort}'] }}]");
+        Console.WriteLine("  Grafana: grafana/provisioning/ holds the data source and dashboard provisioning (see grafana/README.md)");
+    }
+    if (network.Client is { } client)
+        Console.WriteLine($"SOCKS port of the C tor client: 127.0.0.1:{client.SocksPort} (e.g. curl --socks5-hostname 127.0.0.1:{client.SocksPort} ...)");
     Console.WriteLine("Ctrl-C stops the network.");
     Console.WriteLine();
+    var traffic = network.OurRelay is not null && network.Client is not null
+        ? DemoTraffic.RunAsync(network, log, stop.Token)
+        : Task.CompletedTask;
     try
     {
         exitCode = await NetworkMonitor.RunAsync(network, log, stop.Token);
@@ -65,6 +77,13 @@ await using (network)
     {
     }
     Console.WriteLine("stopping ...");
+    try
+    {
+        await traffic;
+    }
+    catch (OperationCanceledException)
+    {
+    }
 }
 var survivors = network.RunningPids();
 if (survivors.Count > 0)

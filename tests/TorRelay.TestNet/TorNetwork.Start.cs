@@ -124,7 +124,10 @@ public sealed partial class TorNetwork
         for (int i = 0; i < Spec.Exits; i++)
             Add($"exit{i}", NodeRole.Exit, true);
         if (Spec.HasOurRelay)
-            Add(Spec.OurRelayNickname, NodeRole.OurRelay, Spec.OurRelayCTorStandIn);
+        {
+            var ours = Add(Spec.OurRelayNickname, NodeRole.OurRelay, Spec.OurRelayCTorStandIn);
+            if (!Spec.OurRelayCTorStandIn) ours.MetricsPort = ports.Next();
+        }
         if (Spec.Client)
             Add("client0", NodeRole.Client, true).SocksPort = ports.Next();
     }

@@ -34,6 +34,9 @@ public sealed class TorNode
     public int ControlPort { get; internal set; }
     public int SocksPort { get; internal set; }
 
+    /// <summary>Our relay's Prometheus MetricsPort on 127.0.0.1 (0 for C tor nodes).</summary>
+    public int MetricsPort { get; internal set; }
+
     public string DataDirectory { get; }
     public string TorrcPath { get; }
     public string NoticeLogPath { get; }

@@ -85,6 +85,11 @@ internal static class TorrcWriter
         var t = new StringBuilder();
         Common(t, node, authorities);
         Line(t, "ExitRelay 0");
+        if (node.MetricsPort != 0)
+        {
+            Line(t, $"MetricsPort 127.0.0.1:{node.MetricsPort}");
+            Line(t, "MetricsPortPolicy accept 127.0.0.1");
+        }
         return t.ToString();
     }
 
