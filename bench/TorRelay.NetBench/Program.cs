@@ -37,6 +37,8 @@ var client = network.Client!;
 string ourFp = await network.ResolveFingerprintAsync(ours, TimeSpan.FromSeconds(90));
 string cFp = await network.ResolveFingerprintAsync(cMiddle, TimeSpan.FromSeconds(90));
 string exitFp = await network.ResolveFingerprintAsync(network.Exits[0], TimeSpan.FromSeconds(90));
+// Same guard and exit for both runs (an authority and the exit), so only the middle hop differs.
+string guardFp = await network.ResolveFingerprintAsync(network.Authorities[0], TimeSpan.FromSeconds(90));
 await using var control = await network.ConnectControlAsync(client);
 await Until(async () => await control.GetNetworkStatusAsync(ourFp) is not null && await control.GetNetworkStatusAsync(cFp) is not null
                         && await control.GetNetworkStatusAsync(exitFp) is not null, TimeSpan.FromSeconds(180));
@@ -48,10 +50,19 @@ for (int round = 1; round <= rounds; round++)
 {
     foreach (var (middle, fp, name) in new[] { (ours, ourFp, "torrelay (ours)"), (cMiddle, cFp, "C tor 0.4.9") })
     {
-        await control.SendAsync($"SETCONF MiddleNodes=${fp} StrictNodes=1");
-        await control.SendAsync("SIGNAL NEWNYM");
-        await Until(async () => (await CircuitStatus(control)).Split('\n').Any(l => l.Contains(" BUILT ") &&
-            l.Split(' ')[2].Split(',') is { Length: >= 3 } p && p[1].StartsWith("$" + fp)), TimeSpan.FromSeconds(120));
+        await control.SendAsync($"SETCONF EntryNodes=${guardFp} MiddleNodes=${fp} ExitNodes=${exitFp} StrictNodes=1");
+        // Relays re-publish after their bandwidth self-test; the client may need a while to fetch the new descriptors.
+        var lastNewnym = DateTimeOffset.MinValue;
+        await Until(async () =>
+        {
+            if (DateTimeOffset.UtcNow - lastNewnym > TimeSpan.FromSeconds(15))
+            {
+                lastNewnym = DateTimeOffset.UtcNow;
+                await control.SendAsync("SIGNAL NEWNYM");
+            }
+            return (await CircuitStatus(control)).Split('\n').Any(l => l.Contains(" BUILT ") &&
+                l.Split(' ')[2].Split(',') is { Length: >= 3 } p && p[1].StartsWith("$" + fp));
+        }, TimeSpan.FromSeconds(300));
         var before = ProcessSample.Read(middle.Pid);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var result = await Socks5Download.GetAsync(client.SocksPort, "127.0.0.1", server.Port, timeout.Token);

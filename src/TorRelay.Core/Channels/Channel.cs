@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using TorRelay.Cells;
 using TorRelay.Cells.Link;
+using TorRelay.Core.Metrics;
 
 namespace TorRelay.Core.Channels;
 
@@ -27,8 +28,12 @@ public sealed partial class Channel : IAsyncDisposable
     /// <summary>Cells queued towards the peer at most (~1 MiB); senders wait beyond it.</summary>
     public const int OutboundQueueCells = 2048;
 
-    public Channel(ILinkTransport link, LinkHandshakeResult handshake, ILogger log, TimeProvider time, IChannelCellHandler? handler = null)
+    private readonly CoreMetrics? _metrics;
+
+    public Channel(ILinkTransport link, LinkHandshakeResult handshake, ILogger log, TimeProvider time, IChannelCellHandler? handler = null,
+        CoreMetrics? metrics = null)
     {
+        _metrics = metrics;
         _link = link;
         Handshake = handshake;
         _log = log;
@@ -81,6 +86,7 @@ public sealed partial class Channel : IAsyncDisposable
                 while (CellFramer.TryRead(ref buffer, LinkVersion, out var header, out var payload, out _))
                 {
                     LastActivity = _time.GetUtcNow();
+                    _metrics?.CellReceived(header.Command);
                     violation = await HandleCellAsync(header, payload, linked.Token).ConfigureAwait(false);
                     if (violation is not null) break;
                 }
@@ -128,6 +134,7 @@ public sealed partial class Channel : IAsyncDisposable
             while (queue.TryRead(out var cell))
             {
                 Interlocked.Decrement(ref _queued);
+                _metrics?.CellSent((CellCommand)cell[cellLength - Cells.LinkVersion.PayloadLength - 1]);
                 output.Write(cell.AsSpan(0, cellLength));
                 ArrayPool<byte>.Shared.Return(cell);
             }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using System.Diagnostics;
+using TorRelay.Core.Metrics;
 using TorRelay.Crypto;
 
 namespace TorRelay.Core.Channels;
@@ -27,10 +29,12 @@ public sealed partial class ChannelManager : IAsyncDisposable
     private readonly Dictionary<string, Task<Channel>> _pending = new();
     private readonly HashSet<Channel> _all = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CoreMetrics? _metrics;
 
     public ChannelManager(ILinkTransportFactory tls, Func<IReadOnlyList<IPAddress>> ourAddresses, IPAddress? outboundBind,
-        TimeProvider time, IRandomSource random, ILoggerFactory loggers)
+        TimeProvider time, IRandomSource random, ILoggerFactory loggers, CoreMetrics? metrics = null)
     {
+        _metrics = metrics;
         _tls = tls;
         _ourAddresses = ourAddresses;
         _outboundBind = outboundBind;
@@ -61,6 +65,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
         string remote = socket.RemoteEndPoint is IPEndPoint ep ? SafeAddress(ep.Address) : "?";
         ILinkTransport? link = null;
         Channel channel;
+        long started = Stopwatch.GetTimestamp();
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token))
         {
             timeout.CancelAfter(HandshakeTimeout);
@@ -68,6 +73,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
             {
                 link = await _tls.AcceptAsync(socket, timeout.Token).ConfigureAwait(false);
                 var result = await NewHandshake().RespondAsync(link, timeout.Token).ConfigureAwait(false);
+                _metrics?.HandshakeCompleted(HandshakeKind.Link, Stopwatch.GetElapsedTime(started));
                 channel = Open(link, result);
             }
             catch (Exception e) when (e is LinkHandshakeException or OperationCanceledException or IOException or SocketException or TlsFailure)
@@ -114,6 +120,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
     {
         await Task.Yield();
         ILinkTransport? link = null;
+        long started = Stopwatch.GetTimestamp();
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -124,6 +131,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
             await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
             link = await _tls.ConnectAsync(socket, timeout.Token).ConfigureAwait(false);
             var result = await NewHandshake().InitiateAsync(link, rsaFingerprint, timeout.Token).ConfigureAwait(false);
+            _metrics?.HandshakeCompleted(HandshakeKind.Link, Stopwatch.GetElapsedTime(started));
             var channel = Open(link, result);
             _ = RunAsync(channel, _stopping.Token);
             return channel;
@@ -140,13 +148,14 @@ public sealed partial class ChannelManager : IAsyncDisposable
 
     private Channel Open(ILinkTransport link, LinkHandshakeResult result)
     {
-        var channel = new Channel(link, result, _loggers.CreateLogger("TorRelay.Channel"), _time, CellHandler);
+        var channel = new Channel(link, result, _loggers.CreateLogger("TorRelay.Channel"), _time, CellHandler, _metrics);
         lock (_gate)
         {
             _all.Add(channel);
             // The newest authenticated channel to an identity becomes the one we reuse.
             if (result.Peer is not null) _byIdentity[result.Peer.Hex] = channel;
         }
+        _metrics?.ConnectionOpened(ConnectionType.Or, Direction(channel), Family(channel));
         string direction = result.Inbound ? "inbound" : "outbound";
         if (result.Peer is null) LogOpenUnauthenticated(_log, direction, result.LinkVersion);
         else LogOpen(_log, result.Peer.Hex, direction, result.LinkVersion, result.Peer.Ed25519Key.ToBase64());
@@ -164,6 +173,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
         }
         finally
         {
+            _metrics?.ConnectionClosed(ConnectionType.Or, Direction(channel), Family(channel));
             lock (_gate)
             {
                 _all.Remove(channel);
@@ -172,6 +182,10 @@ public sealed partial class ChannelManager : IAsyncDisposable
             }
         }
     }
+
+    private static ConnectionDirection Direction(Channel c) => c.Inbound ? ConnectionDirection.Received : ConnectionDirection.Initiated;
+
+    private static AddressFamily Family(Channel c) => c.Handshake.RemoteEndPoint?.AddressFamily ?? AddressFamily.InterNetwork;
 
     /// <summary>Closes channels idle for longer than <see cref="IdleTimeout"/>; called from the heartbeat.</summary>
     public async Task CloseIdleAsync()

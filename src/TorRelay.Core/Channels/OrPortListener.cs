@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TorRelay.Core.Metrics;
 
 namespace TorRelay.Core.Channels;
 
@@ -8,7 +9,7 @@ namespace TorRelay.Core.Channels;
 /// Accepts connections on one ORPort address and hands each to the channel manager on its own task, so a slow
 /// handshake never delays the next accept (the accept loop only accepts, as Kestrel's does).
 /// </summary>
-public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager channels, ILogger log) : IAsyncDisposable
+public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager channels, ILogger log, CoreMetrics? metrics = null) : IAsyncDisposable
 {
     /// <summary>Handshakes in progress at most; beyond this new connections are closed at once.</summary>
     public const int MaxConcurrentHandshakes = 256;
@@ -26,6 +27,7 @@ public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager c
         s.Bind(endpoint);
         s.Listen(512);
         _socket = s;
+        metrics?.ConnectionOpened(ConnectionType.OrListener, ConnectionDirection.Initiated, endpoint.AddressFamily);
         LogListening(log, LocalEndPoint.ToString());
     }
 
@@ -51,6 +53,7 @@ public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager c
             if (Interlocked.Increment(ref _handshaking) > MaxConcurrentHandshakes)
             {
                 Interlocked.Decrement(ref _handshaking);
+                metrics?.ConnectionRejected(ConnectionType.Or, client.AddressFamily);
                 client.Dispose();
                 continue;
             }
@@ -82,7 +85,11 @@ public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager c
 
     public ValueTask DisposeAsync()
     {
-        _socket?.Dispose();
+        if (Interlocked.Exchange(ref _socket, null) is { } s)
+        {
+            s.Dispose();
+            metrics?.ConnectionClosed(ConnectionType.OrListener, ConnectionDirection.Initiated, endpoint.AddressFamily);
+        }
         return ValueTask.CompletedTask;
     }
 

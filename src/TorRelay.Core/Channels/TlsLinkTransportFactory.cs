@@ -16,7 +16,13 @@ public sealed class TlsLinkTransportFactory : ILinkTransportFactory, IDisposable
     private Current _current;
     private Current? _previous;
 
-    public TlsLinkTransportFactory(LinkCredentials credentials) => _current = Make(credentials);
+    private readonly ITlsTrafficObserver? _traffic;
+
+    public TlsLinkTransportFactory(LinkCredentials credentials, ITlsTrafficObserver? traffic = null)
+    {
+        _traffic = traffic;
+        _current = Make(credentials);
+    }
 
     public LinkCredentials Credentials => Volatile.Read(ref _current).Credentials;
 
@@ -56,8 +62,13 @@ public sealed class TlsLinkTransportFactory : ILinkTransportFactory, IDisposable
         }
     }
 
-    private static Current Make(LinkCredentials c) =>
-        new(c, TlsContext.CreateServer(c.LinkCertDer, c.LinkKey), TlsContext.CreateClient(c.LinkCertDer, c.LinkKey));
+    private Current Make(LinkCredentials c)
+    {
+        var server = TlsContext.CreateServer(c.LinkCertDer, c.LinkKey);
+        var client = TlsContext.CreateClient(c.LinkCertDer, c.LinkKey);
+        server.Traffic = client.Traffic = _traffic;
+        return new(c, server, client);
+    }
 
     public void Dispose()
     {

@@ -4,7 +4,9 @@ using TorRelay.Cells;
 using TorRelay.Cells.Circuits;
 using TorRelay.Cells.Link;
 using TorRelay.Cells.Relay;
+using System.Diagnostics;
 using TorRelay.Core.Channels;
+using TorRelay.Core.Metrics;
 using TorRelay.Core.Streams;
 using TorRelay.Crypto;
 using TorRelay.Crypto.Handshakes;
@@ -35,8 +37,11 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     private long _circuitsOpen;
     private long _circuitsCreated;
 
-    public CircuitSwitch(ICreateResponder responder, IRandomSource random, ILogger log)
+    private readonly CoreMetrics? _metrics;
+
+    public CircuitSwitch(ICreateResponder responder, IRandomSource random, ILogger log, CoreMetrics? metrics = null)
     {
+        _metrics = metrics;
         _responder = responder;
         _random = random;
         _log = log;
@@ -105,10 +110,12 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         if (Interlocked.Increment(ref _pendingHandshakes) > MaxPendingHandshakes)
         {
             Interlocked.Decrement(ref _pendingHandshakes);
+            _metrics?.OnionskinDropped(TypeOf(header.Command, payload));
             channel.Circuits.TryRemove(id.Value, out _);
             _ = SendDestroyCellAsync(channel, id, DestroyReason.ResourceLimit, CancellationToken.None);
             return;
         }
+        _metrics?.OnionskinProcessed(TypeOf(header.Command, payload));
         var onionSkin = payload.ToArray();
         _ = Task.Run(() => CompleteCreateAsync(channel, id, header.Command, onionSkin));
     }
@@ -116,6 +123,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     private async Task CompleteCreateAsync(Channel channel, CircId id, CellCommand command, byte[] createPayload)
     {
         await _cpu.WaitAsync().ConfigureAwait(false);
+        long started = Stopwatch.GetTimestamp();
         byte[]? reply = null;
         byte[] keys = new byte[RelayCryptoLayer.KeyMaterialLength];
         try
@@ -139,11 +147,15 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             await SendDestroyCellAsync(channel, id, DestroyReason.Protocol, CancellationToken.None).ConfigureAwait(false);
             return;
         }
+        _metrics?.HandshakeCompleted(command == CellCommand.CreateFast ? HandshakeKind.Fast
+            : TypeOf(command, new ReadOnlySequence<byte>(createPayload)) == HandshakeType.NtorV3 ? HandshakeKind.NtorV3 : HandshakeKind.Ntor,
+            Stopwatch.GetElapsedTime(started));
         var circuit = new RelayCircuit(channel, id, new RelayCryptoLayer(keys));
         Array.Clear(keys);
         channel.Circuits[id.Value] = new CircuitLeg(circuit, IsPrevious: true);
         Interlocked.Increment(ref _circuitsOpen);
         Interlocked.Increment(ref _circuitsCreated);
+        _metrics?.CircuitOpened();
         var cellCommand = command == CellCommand.CreateFast ? CellCommand.CreatedFast : CellCommand.Created2;
         await channel.SendFixedAsync(id, cellCommand, reply, CancellationToken.None).ConfigureAwait(false);
     }
@@ -171,6 +183,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     {
         if (!channel.Circuits.TryGetValue(header.CircId.Value, out var entry) || entry is not CircuitLeg leg) return null;
         var circuit = leg.Circuit;
+        long started = _metrics is null ? 0 : Stopwatch.GetTimestamp();
         if (leg.IsPrevious)
         {
             bool early = header.Command == CellCommand.RelayEarly;
@@ -189,6 +202,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             if (!ours && next is not null)
             {
                 await next.EnqueueAsync(cell, ct).ConfigureAwait(false);
+                _metrics?.CellSwitched(Stopwatch.GetElapsedTime(started));
                 return null;
             }
             try
@@ -213,6 +227,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         var back = prev.RentCell(circuit.PreviousId, CellCommand.Relay, out var backBody);
         CopyPayload(payload, backBody);
         await SendBackwardCellAsync(circuit, back, originated: false, ct).ConfigureAwait(false);
+        if (_metrics is not null) _metrics.CellSwitched(Stopwatch.GetElapsedTime(started));
         return null;
     }
 
@@ -227,6 +242,15 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
 
     private static Span<byte> BodyOf(byte[] cell, Channel channel) =>
         cell.AsSpan(LinkVersion.CircIdLength(channel.LinkVersion) + 1, LinkVersion.PayloadLength);
+
+    /// <summary>The handshake type of a CREATE_FAST or CREATE2 payload (its first two bytes), for metrics.</summary>
+    private static HandshakeType TypeOf(CellCommand command, ReadOnlySequence<byte> payload)
+    {
+        if (command == CellCommand.CreateFast || payload.Length < 2) return HandshakeType.Fast;
+        Span<byte> t = stackalloc byte[2];
+        payload.Slice(0, 2).CopyTo(t);
+        return (HandshakeType)System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(t);
+    }
 
     private static bool Decrypt(RelayCryptoLayer crypto, ReadOnlySequence<byte> payload, Span<byte> destination)
     {
@@ -267,6 +291,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         switch (header.Command)
         {
             case RelayCommand.Drop:
+                _metrics?.DropCellReceived();
                 return;
             case RelayCommand.Truncate:
                 await TruncateAsync(circuit, DestroyReason.Requested).ConfigureAwait(false);
@@ -428,6 +453,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
 
     private async ValueTask<string?> HandleDestroyAsync(Channel channel, CircId id, ReadOnlySequence<byte> payload, CancellationToken ct)
     {
+        _metrics?.DestroyCellReceived();
         if (!channel.Circuits.TryRemove(id.Value, out var entry)) return null;
         if (entry is not CircuitLeg leg) return null; // a CREATE still in its handshake: the reply finds the ID gone
         var reason = payload.Length > 0 ? (DestroyReason)payload.FirstSpan[0] : DestroyReason.None;
@@ -449,6 +475,8 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     {
         if (!circuit.TryClose()) return;
         Interlocked.Decrement(ref _circuitsOpen);
+        _metrics?.CircuitClosed();
+        if (reason == DestroyReason.Protocol && !fromPrevious) _metrics?.CircuitProtocolViolation();
         circuit.PendingCreated?.TrySetResult(null);
         if (circuit.Next is { } next && next.Circuits.TryRemove(circuit.NextId.Value, out _) && !next.IsClosed)
             await SendDestroyCellAsync(next, circuit.NextId, reason, CancellationToken.None).ConfigureAwait(false);

@@ -31,7 +31,7 @@ public sealed partial class CoreMetrics : IDisposable
     private readonly LabelledCounters _onionskins;
     private readonly LabelledCounters _traffic;
     private readonly CellCounters _cells;
-    private long _circuitsOpen;
+    private readonly LabelledCounters _circuitsOpen;
     private long _destroyCells;
     private long _dropCells;
     private long _protocolViolations;
@@ -51,6 +51,7 @@ public sealed partial class CoreMetrics : IDisposable
         _onionskins = new LabelledCounters(OnionskinTags());
         _traffic = new LabelledCounters([[MetricLabels.Tag("direction", "read")], [MetricLabels.Tag("direction", "written")]]);
         _cells = new CellCounters();
+        _circuitsOpen = new LabelledCounters([[MetricLabels.Tag("state", "opened")]]);
         _handshakeKind = new KeyValuePair<string, object?>[4];
         for (int k = 0; k < _handshakeKind.Length; k++)
             _handshakeKind[k] = MetricLabels.Tag("kind", MetricLabels.Of((HandshakeKind)k));
@@ -59,9 +60,7 @@ public sealed partial class CoreMetrics : IDisposable
         _meter.CreateObservableCounter("tor_relay_connections_total", _connectionsTotal.Observe, null,
             "Total number of created/rejected connections");
         // C tor exports the open circuit count as a gauge under this _total name; we keep its name for its dashboards.
-        _meter.CreateObservableGauge("tor_relay_circuits_total",
-            () => new Measurement<long>(Interlocked.Read(ref _circuitsOpen), MetricLabels.Tag("state", "opened")), null,
-            "Total number of circuits");
+        _meter.CreateObservableGauge("tor_relay_circuits_total", _circuitsOpen.Observe, null, "Total number of circuits");
         _meter.CreateObservableCounter("tor_relay_destroy_cell_total", () => Interlocked.Read(ref _destroyCells), null,
             "Total number of DESTROY cell we received");
         _meter.CreateObservableCounter("tor_relay_drop_cell_total", () => Interlocked.Read(ref _dropCells), null,
@@ -114,10 +113,10 @@ public sealed partial class CoreMetrics : IDisposable
     // ---- Circuits ----
 
     /// <summary>A circuit through us was created (CREATED sent).</summary>
-    public void CircuitOpened() => Interlocked.Increment(ref _circuitsOpen);
+    public void CircuitOpened() => _circuitsOpen.Increment(0);
 
     /// <summary>A circuit counted by <see cref="CircuitOpened"/> was closed, for whatever reason.</summary>
-    public void CircuitClosed() => Interlocked.Decrement(ref _circuitsOpen);
+    public void CircuitClosed() => _circuitsOpen.DecrementToZero(0);
 
     /// <summary>A DESTROY cell arrived for a circuit.</summary>
     public void DestroyCellReceived() => Interlocked.Increment(ref _destroyCells);

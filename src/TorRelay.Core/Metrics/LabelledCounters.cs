@@ -18,10 +18,6 @@ internal sealed class LabelledCounters
         _values = new long[tags.Length];
     }
 
-    public int Count => _values.Length;
-
-    public long this[int series] => Volatile.Read(ref _values[series]);
-
     public void Increment(int series) => Interlocked.Increment(ref _values[series]);
 
     public void Add(int series, long delta) => Interlocked.Add(ref _values[series], delta);

@@ -30,6 +30,7 @@ public sealed partial class TlsConnection
                     if (n == 0)
                         break; // FIN without close_notify: tor treats both the same
                     lastReadFilledBuffer = n == ReceiveBufferSize;
+                    _traffic?.BytesRead(n);
                     _session.WriteCiphertext(buffer.AsSpan(0, n));
                 }
                 finally

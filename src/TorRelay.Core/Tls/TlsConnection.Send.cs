@@ -59,7 +59,7 @@ public sealed partial class TlsConnection
                 if (!batch.IsEmpty)
                     Encrypt(batch, staging ??= Rent<byte>(MaxRecordPlaintext));
                 plaintext = plaintext.Slice(batch.End);
-                await SendCiphertextAsync(_socket, _session, ciphertext, CancellationToken.None).ConfigureAwait(false);
+                await SendCiphertextAsync(_socket, _session, ciphertext, CancellationToken.None, _traffic).ConfigureAwait(false);
             }
             while (!plaintext.IsEmpty);
         }
@@ -74,7 +74,7 @@ public sealed partial class TlsConnection
     private async ValueTask SendPendingAsync()
     {
         byte[] ciphertext = Rent<byte>(CiphertextBufferSize);
-        try { await SendCiphertextAsync(_socket, _session, ciphertext, CancellationToken.None).ConfigureAwait(false); }
+        try { await SendCiphertextAsync(_socket, _session, ciphertext, CancellationToken.None, _traffic).ConfigureAwait(false); }
         finally { Return(ciphertext); }
     }
 

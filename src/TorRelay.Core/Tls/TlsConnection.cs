@@ -33,10 +33,13 @@ public sealed partial class TlsConnection : IAsyncDisposable
     private Task? _disposeTask;
     private int _aborted;
 
+    private readonly ITlsTrafficObserver? _traffic;
+
     private TlsConnection(Socket socket, SslSession session, TlsContext context)
     {
         _socket = socket;
         _session = session;
+        _traffic = context.Traffic;
         IsServer = context.IsServer;
         RemoteEndPoint = socket.RemoteEndPoint!;
         LocalEndPoint = socket.LocalEndPoint!;
@@ -138,7 +141,7 @@ public sealed partial class TlsConnection : IAsyncDisposable
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask SendCiphertextAsync(Socket socket, SslSession session, byte[] buffer,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ITlsTrafficObserver? traffic = null)
     {
         while (true)
         {
@@ -149,6 +152,7 @@ public sealed partial class TlsConnection : IAsyncDisposable
             while (sent < n)
                 sent += await socket.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None, cancellationToken)
                     .ConfigureAwait(false);
+            traffic?.BytesWritten(n);
         }
     }
 

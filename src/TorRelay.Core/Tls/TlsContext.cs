@@ -27,6 +27,9 @@ public sealed unsafe class TlsContext : IDisposable
     /// <summary>True for a responder (accepting) context.</summary>
     public bool IsServer { get; }
 
+    /// <summary>Told about every ciphertext byte read or written on connections made with this context.</summary>
+    public ITlsTrafficObserver? Traffic { get; set; }
+
     /// <summary>The certificate this context presents (DER), or null for a client without one.</summary>
     public byte[]? CertificateDer { get; }
 

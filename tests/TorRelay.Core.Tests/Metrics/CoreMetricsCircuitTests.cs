@@ -38,6 +38,15 @@ public sealed class CoreMetricsCircuitTests : IDisposable
     }
 
     [Fact]
+    public void Open_circuits_gauge_never_goes_below_zero()
+    {
+        _metrics.CircuitClosed();
+        _metrics.CircuitOpened();
+
+        Assert.Equal(1, _collector.Observe()[Key("tor_relay_circuits_total", ("state", "opened"))]);
+    }
+
+    [Fact]
     public void Destroy_drop_and_protocol_violation_counters_have_no_labels()
     {
         _metrics.DestroyCellReceived();
