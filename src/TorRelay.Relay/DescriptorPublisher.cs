@@ -4,6 +4,7 @@ using Polly.Retry;
 using TorRelay.Directory;
 using TorRelay.Directory.Client;
 using TorRelay.Directory.Descriptors;
+using TorRelay.Relay.Metrics;
 
 namespace TorRelay.Relay;
 
@@ -18,8 +19,11 @@ public sealed partial class DescriptorPublisher
     private readonly ILogger _log;
     private readonly ResiliencePipeline<DirectoryResponse> _retry;
 
-    public DescriptorPublisher(DirectoryClient directory, TimeProvider time, ILogger log)
+    private readonly RelayMetrics? _metrics;
+
+    public DescriptorPublisher(DirectoryClient directory, TimeProvider time, ILogger log, RelayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _directory = directory;
         _log = log;
         _retry = new ResiliencePipelineBuilder<DirectoryResponse> { TimeProvider = time }
@@ -52,6 +56,8 @@ public sealed partial class DescriptorPublisher
         var response = await _retry.ExecuteAsync(
             async token => await _directory.UploadDescriptorAsync(authority, descriptor.UploadBody, token).ConfigureAwait(false),
             ct).ConfigureAwait(false);
+        _metrics?.DescriptorUploaded(response.IsSuccess ? DescriptorUploadResult.Accepted
+            : response.StatusCode is >= 400 and < 500 ? DescriptorUploadResult.Rejected : DescriptorUploadResult.Failed);
         if (response.IsSuccess) LogUploaded(_log, authority.Nickname);
         else LogRejected(_log, authority.Nickname, response.ToString());
         return response.IsSuccess;

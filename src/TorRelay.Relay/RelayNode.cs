@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using TorRelay.Core.Channels;
 using TorRelay.Core.Circuits;
+using TorRelay.Core.Metrics;
+using TorRelay.Relay.Metrics;
 using TorRelay.Relay.Circuits;
 using TorRelay.Crypto;
 using TorRelay.Directory.Cache;
@@ -40,6 +42,8 @@ public sealed partial class RelayNode : IAsyncDisposable
     private ConsensusTracker? _tracker;
     private CircuitSwitch? _circuits;
     private readonly DirectoryDocumentStore _dirStore = new();
+    private readonly CoreMetrics _coreMetrics = new();
+    private readonly RelayMetrics _relayMetrics;
     private DateTimeOffset _lastUpload = DateTimeOffset.MinValue;
     private bool _linkCheckDone;
 
@@ -54,6 +58,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         _credentials = new LinkCredentialsFactory(time, _random);
         _directory = new DirectoryClient(logger: loggers.CreateLogger<DirectoryClient>());
         _started = time.GetUtcNow();
+        _relayMetrics = new RelayMetrics(time: time);
     }
 
     /// <summary>Loaded on <see cref="RunAsync"/>.</summary>
@@ -82,13 +87,17 @@ public sealed partial class RelayNode : IAsyncDisposable
         _keyStore.RotateIfNeeded();
         var keys = _keyStore.Current;
         WriteFingerprintFiles(keys);
+        _relayMetrics.SigningCertificateLoaded(keys.SigningCert.Expiration);
+        _relayMetrics.FlagsSource = () => _tracker?.Current?.FindByIdentity(_keyStore.Current.Identity.PublicKey.Fingerprint)?.Flags;
         LogIdentity(_log, _settings.Nickname, RelayIdentityInfo.FormatFingerprint(keys.Identity.PublicKey.Fingerprint),
             keys.MasterIdentityKey.ToBase64());
 
-        _tls = new TlsLinkTransportFactory(_credentials.Create(keys));
-        _channels = new ChannelManager(_tls, OurAddresses, _settings.OutboundBindAddress, _time, _random, _loggers);
+        _tls = new TlsLinkTransportFactory(_credentials.Create(keys), _coreMetrics);
+        _channels = new ChannelManager(_tls, OurAddresses, _settings.OutboundBindAddress, _time, _random, _loggers, _coreMetrics);
+        var channels = _channels;
+        _coreMetrics.QueuedCellsSource = () => channels.Snapshot().Sum(c => (long)c.QueuedCells);
         var dirAnswers = new DirectoryRequestHandler(_dirStore, _time, new DirectoryRequestHandlerOptions { OurAddress = _settings.AdvertisedOrPort.Address });
-        _circuits = new CircuitSwitch(new RelayCreateResponder(_keyStore, _random), _random, _loggers.CreateLogger("TorRelay.Circuits"))
+        _circuits = new CircuitSwitch(new RelayCreateResponder(_keyStore, _random), _random, _loggers.CreateLogger("TorRelay.Circuits"), _coreMetrics)
         {
             RelayHandler = new CompositeRelayCommandHandler(
                 new ExtendHandler(_channels, () => _keyStore.Current.Identity.PublicKey.Fingerprint,
@@ -98,7 +107,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         _channels.CellHandler = _circuits;
         foreach (var ep in _settings.OrListen)
         {
-            var listener = new OrPortListener(ep, _channels, _loggers.CreateLogger("TorRelay.OrPort"));
+            var listener = new OrPortListener(ep, _channels, _loggers.CreateLogger("TorRelay.OrPort"), _coreMetrics);
             listener.Start();
             _listeners.Add(listener);
         }
@@ -177,7 +186,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             LogNotPublishing(_log);
             return;
         }
-        var publisher = new DescriptorPublisher(_directory, _time, _loggers.CreateLogger("TorRelay.Publish"));
+        var publisher = new DescriptorPublisher(_directory, _time, _loggers.CreateLogger("TorRelay.Publish"), _relayMetrics);
         while (!ct.IsCancellationRequested)
         {
             _lastUpload = _time.GetUtcNow();
@@ -210,6 +219,7 @@ public sealed partial class RelayNode : IAsyncDisposable
 
     private void OnConsensus(MicrodescConsensus consensus)
     {
+        _relayMetrics.ConsensusReceived(consensus.ValidAfter);
         var ours = consensus.FindByIdentity(_keyStore.Current.Identity.PublicKey.Fingerprint);
         // Not listed although the consensus was made well after our upload: send the descriptor again, like tor.
         var patience = _settings.TestingTorNetwork ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(30);
@@ -257,6 +267,7 @@ public sealed partial class RelayNode : IAsyncDisposable
                 {
                     _tls!.Update(_credentials.Create(_keyStore.Current));
                     lastLinkRotation = now;
+                    _relayMetrics.SigningCertificateLoaded(_keyStore.Current.SigningCert.Expiration);
                     RequestRepublish();
                 }
             }
@@ -279,6 +290,8 @@ public sealed partial class RelayNode : IAsyncDisposable
         if (_channels is not null) await _channels.DisposeAsync().ConfigureAwait(false);
         _tls?.Dispose();
         _directory.Dispose();
+        _coreMetrics.Dispose();
+        _relayMetrics.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Your relay's identity key fingerprint is '{Nickname} {Fingerprint}'; ed25519 identity {Ed25519}")]

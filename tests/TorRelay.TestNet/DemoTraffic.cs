@@ -17,7 +17,10 @@ public static class DemoTraffic
         string fp = await network.ResolveFingerprintAsync(ours, TimeSpan.FromMinutes(5), ct);
         await using var control = await network.ConnectControlAsync(client, ct);
         while (await control.GetNetworkStatusAsync(fp, ct) is null) await Task.Delay(2000, ct);
-        await control.SendAsync($"SETCONF MiddleNodes=${fp} StrictNodes=1", ct);
+        // The guard is pinned to an authority: the client might otherwise pick our relay as guard, and a path whose
+        // middle is its own guard cannot be built.
+        string guard = await network.ResolveFingerprintAsync(network.Authorities[0], TimeSpan.FromMinutes(1), ct);
+        await control.SendAsync($"SETCONF EntryNodes=${guard} MiddleNodes=${fp} StrictNodes=1", ct);
         await using var server = new BulkHttpServer(DownloadBytes);
         log.LogInformation("demo traffic: downloading {MiB} MiB in a loop through the client with our relay as middle hop", DownloadBytes >> 20);
         for (int round = 1; !ct.IsCancellationRequested; round++)

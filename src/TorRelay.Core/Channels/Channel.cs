@@ -131,6 +131,9 @@ public sealed partial class Channel : IAsyncDisposable
         var queue = _outbound.Reader;
         while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
         {
+            // Let the producers finish the batch they are working through, so a run of cells leaves in few TLS
+            // records and one send rather than one each.
+            await Task.Yield();
             while (queue.TryRead(out var cell))
             {
                 Interlocked.Decrement(ref _queued);

@@ -47,10 +47,12 @@ public sealed partial class TlsConnection : IAsyncDisposable
         LocalCertificateDer = context.CertificateDer;
         Protocol = session.Protocol;
         CipherSuite = session.CipherSuite;
+        // Inline readers: decrypted records go straight to the channel's read loop, and flushed cells straight to
+        // encryption, without a thread-pool hop each time (the socket completions already run on pool threads).
         _input = new Pipe(new PipeOptions(pauseWriterThreshold: PauseThreshold, resumeWriterThreshold: ResumeThreshold,
-            minimumSegmentSize: MaxRecordPlaintext, useSynchronizationContext: false));
+            minimumSegmentSize: MaxRecordPlaintext, readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(pauseWriterThreshold: PauseThreshold, resumeWriterThreshold: ResumeThreshold,
-            useSynchronizationContext: false));
+            readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
     }
 
