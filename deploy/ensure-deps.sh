@@ -5,6 +5,10 @@ missing=()
 command -v tor >/dev/null 2>&1 || missing+=(tor)
 command -v tor-gencert >/dev/null 2>&1 || missing+=(tor)
 ls /usr/lib/*/libsodium.so.23 >/dev/null 2>&1 || missing+=(libsodium23)
+# Tests: Prometheus scrapes the relay and promtool checks its metrics; systemd-analyze verifies the units.
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
 if [ "$(id -u)" -ne 0 ]; then
@@ -15,7 +19,8 @@ fi
 echo "Installing Debian packages: $pkgs"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs >/dev/null
-# The package starts a system tor that would reach the public network: stop it; tests run their own.
+# The packages start system services: tor would reach the public network, prometheus would scrape; tests run their own.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus prometheus-node-exporter 2>/dev/null || true; fi
 if command -v systemctl >/dev/null 2>&1; then systemctl stop tor tor@default 2>/dev/null || true; systemctl disable tor 2>/dev/null || true; fi
 if command -v service >/dev/null 2>&1; then service tor stop >/dev/null 2>&1 || true; fi
 for pid in $(pgrep -x tor || true); do

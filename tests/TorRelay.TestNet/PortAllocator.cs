@@ -7,7 +7,7 @@ namespace TorRelay.TestNet;
 /// Picks free 127.0.0.1 TCP ports by binding to port 0. Every listener stays open until <see cref="ReleaseAll"/>,
 /// so one network never gets the same port twice; the short gap before tor binds is the usual, accepted race.
 /// </summary>
-internal sealed class PortAllocator : IDisposable
+public sealed class PortAllocator : IDisposable
 {
     private readonly List<TcpListener> _held = new();
 
@@ -27,4 +27,11 @@ internal sealed class PortAllocator : IDisposable
     }
 
     public void Dispose() => ReleaseAll();
+
+    /// <summary>One free port, released at once (for a process the caller starts right away).</summary>
+    public static int FreePort()
+    {
+        using var ports = new PortAllocator();
+        return ports.Next();
+    }
 }
