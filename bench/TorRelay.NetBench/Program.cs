@@ -13,8 +13,11 @@ for (int i = 0; i < args.Length; i++)
         case "--relay-binary" when i + 1 < args.Length: relayBinary = Path.GetFullPath(args[++i]); break;
         case "--mib" when i + 1 < args.Length: mib = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--rounds" when i + 1 < args.Length: rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--handshakes":
+            HandshakeBench.Run(TimeSpan.FromSeconds(10));
+            return 0;
         default:
-            Console.Error.WriteLine("usage: TorRelay.NetBench --relay-binary PATH [--mib N] [--rounds N]");
+            Console.Error.WriteLine("usage: TorRelay.NetBench --relay-binary PATH [--mib N] [--rounds N] | --handshakes");
             return 2;
     }
 }

@@ -29,18 +29,18 @@ internal sealed class TestIdentity
 
     /// <summary>A running ORPort on 127.0.0.1 with a channel manager behind it.</summary>
     public async Task<(OrPortListener Listener, ChannelManager Manager, Task Loop)> ListenAsync(CancellationToken ct,
-        Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+        Microsoft.Extensions.Logging.ILoggerFactory? loggers = null, IChannelCellHandler? handler = null)
     {
         await Task.Yield();
         var factory = new TlsLinkTransportFactory(Credentials(DateTimeOffset.UtcNow));
         var manager = new ChannelManager(factory, () => [IPAddress.Loopback], null, TimeProvider.System, SystemRandom.Instance,
-            loggers ?? NullLoggerFactory.Instance);
+            loggers ?? NullLoggerFactory.Instance) { CellHandler = handler };
         var listener = new OrPortListener(new IPEndPoint(IPAddress.Loopback, 0), manager, NullLogger.Instance);
         listener.Start();
         return (listener, manager, listener.RunAsync(ct));
     }
 
-    public ChannelManager Client(Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) =>
+    public ChannelManager Client(Microsoft.Extensions.Logging.ILoggerFactory? loggers = null, IChannelCellHandler? handler = null) =>
         new(new TlsLinkTransportFactory(Credentials(DateTimeOffset.UtcNow)), () => [IPAddress.Loopback], null,
-            TimeProvider.System, SystemRandom.Instance, loggers ?? NullLoggerFactory.Instance);
+            TimeProvider.System, SystemRandom.Instance, loggers ?? NullLoggerFactory.Instance) { CellHandler = handler };
 }
