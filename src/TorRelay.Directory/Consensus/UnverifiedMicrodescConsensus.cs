@@ -42,57 +42,9 @@ public sealed class UnverifiedMicrodescConsensus
     public bool Verify(IReadOnlyList<DirectoryAuthority> authorities, IReadOnlyList<AuthorityCertificate> certificates,
         DateTimeOffset now, out MicrodescConsensus? consensus, out string? error, TimeSpan tolerance = default)
     {
-        consensus = null;
-        if (now + tolerance < _body.ValidAfter) return Fail("consensus is not yet valid", out error);
-        if (now - tolerance > _body.ValidUntil) return Fail("consensus has expired", out error);
-
-        var v3 = authorities.Where(a => a.V3Identity is { Length: 20 })
-            .Select(a => NetdocFormat.Hex(a.V3Identity!)).Distinct().ToList();
-        if (v3.Count == 0) return Fail("no v3 authorities configured", out error);
-
-        int good = 0;
-        foreach (string ident in v3)
-        {
-            if (HasGoodSignature(ident, certificates, now)) good++;
-        }
-
-        int required = v3.Count / 2 + 1;
-        if (good < required)
-            return Fail($"only {good} good signatures of the {required} needed from {v3.Count} authorities", out error);
-        consensus = new MicrodescConsensus(_body);
-        error = null;
-        return true;
-    }
-
-    private bool HasGoodSignature(string identityHex, IReadOnlyList<AuthorityCertificate> certificates,
-        DateTimeOffset now)
-    {
-        foreach (DirectorySignature sig in _body.Signatures)
-        {
-            if (NetdocFormat.Hex(sig.Identity) != identityHex) continue;
-            byte[]? digest = sig.Algorithm switch
-            {
-                "sha256" => _body.SignedDigestSha256,
-                "sha1" => _body.SignedDigestSha1,
-                _ => null,
-            };
-            if (digest is null) continue;
-            foreach (AuthorityCertificate cert in certificates)
-            {
-                if (!cert.IdentityFingerprint.AsSpan().SequenceEqual(sig.Identity) ||
-                    !cert.SigningKeyDigest.AsSpan().SequenceEqual(sig.SigningKeyDigest) ||
-                    !cert.IsValidAt(now))
-                    continue;
-                if (SafeCrypto.VerifyRaw(cert.SigningKey, digest, sig.Signature)) return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Fail(string message, out string? error)
-    {
-        error = message;
-        return false;
+        consensus = ConsensusSignatureCheck.Verify(_body, authorities, certificates, now, tolerance, out error)
+            ? new MicrodescConsensus(_body)
+            : null;
+        return consensus is not null;
     }
 }

@@ -1,12 +1,11 @@
-using TorRelay.Directory.Consensus;
 using TorRelay.Directory.Netdoc;
 
-namespace TorRelay.Directory.Cache;
+namespace TorRelay.Directory.Consensus;
 
 /// <summary>
-/// networkstatus_check_consensus_signature for a parsed consensus of any flavour: more than half of the configured v3
-/// authorities must have signed with a certified, unexpired signing key, and the consensus must be valid now.
-/// (The same rule as <see cref="UnverifiedMicrodescConsensus.Verify"/>, over the shared <see cref="ConsensusBody"/>.)
+/// networkstatus_check_consensus_signature for a parsed consensus of any flavour (microdesc or ns): more than half of
+/// the configured v3 authorities must have signed with a certified, unexpired signing key, and the consensus must be
+/// valid now.
 /// </summary>
 internal static class ConsensusSignatureCheck
 {
