@@ -22,7 +22,8 @@ public sealed partial class RelayNode : IAsyncDisposable
 {
     /// <summary>C tor regenerates and re-uploads its descriptor at least this often (FORCE_REGENERATE_DESCRIPTOR_INTERVAL).</summary>
     public static readonly TimeSpan RepublishInterval = TimeSpan.FromHours(18);
-    private static readonly TimeSpan HeartbeatTick = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan HeartbeatTick = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan IdleCheckInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan KeyCheckInterval = TimeSpan.FromHours(1);
     private static readonly TimeSpan HeartbeatLogInterval = TimeSpan.FromHours(6);
 
@@ -44,6 +45,8 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly DirectoryDocumentStore _dirStore = new();
     private readonly CoreMetrics _coreMetrics = new();
     private readonly RelayMetrics _relayMetrics;
+    private readonly BandwidthHistory _bandwidth = new();
+    private long _publishedObserved;
     private DateTimeOffset _lastUpload = DateTimeOffset.MinValue;
     private bool _linkCheckDone;
 
@@ -163,8 +166,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             UptimeSeconds = (long)(now - _started).TotalSeconds,
             BandwidthAverage = _settings.BandwidthRate,
             BandwidthBurst = _settings.BandwidthBurst,
-            // No relayed traffic is measured yet (circuits are not carried by this build).
-            BandwidthObserved = 0,
+            BandwidthObserved = _publishedObserved = Math.Min(_bandwidth.Observed, _settings.BandwidthRate),
             Family = _settings.Family,
             Contact = _settings.ContactInfo,
             ExitPolicy = _settings.ExitPolicy,
@@ -255,11 +257,21 @@ public sealed partial class RelayNode : IAsyncDisposable
         var lastKeyCheck = _time.GetUtcNow();
         var lastLinkRotation = lastKeyCheck;
         var lastHeartbeatLog = lastKeyCheck;
+        var lastIdleCheck = lastKeyCheck;
         using var timer = new PeriodicTimer(HeartbeatTick, _time);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
             var now = _time.GetUtcNow();
-            await Channels.CloseIdleAsync().ConfigureAwait(false);
+            _bandwidth.Sample(now, _coreMetrics.TotalBytesRead, _coreMetrics.TotalBytesWritten);
+            if (now - lastIdleCheck >= IdleCheckInterval)
+            {
+                lastIdleCheck = now;
+                await Channels.CloseIdleAsync().ConfigureAwait(false);
+                // C tor re-publishes when the observed bandwidth moved by more than half, at most every 20 minutes.
+                long observed = Math.Min(_bandwidth.Observed, _settings.BandwidthRate);
+                if (now - _lastUpload > TimeSpan.FromMinutes(20) && Math.Abs(observed - _publishedObserved) * 2 > Math.Max(_publishedObserved, 1))
+                    RequestRepublish();
+            }
             if (now - lastKeyCheck >= KeyCheckInterval)
             {
                 lastKeyCheck = now;

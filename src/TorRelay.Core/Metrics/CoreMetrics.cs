@@ -141,6 +141,10 @@ public sealed partial class CoreMetrics : IDisposable
 
     // ---- Traffic and cells ----
 
+    /// <summary>Totals so far (for the observed-bandwidth history, which samples them).</summary>
+    public long TotalBytesRead => _traffic.Read(0);
+    public long TotalBytesWritten => _traffic.Read(1);
+
     /// <summary>Bytes read from any connection's socket (C tor's get_bytes_read()).</summary>
     public void BytesRead(long count) => _traffic.Add(0, count);
 

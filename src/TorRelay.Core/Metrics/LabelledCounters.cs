@@ -20,6 +20,8 @@ internal sealed class LabelledCounters
 
     public void Increment(int series) => Interlocked.Increment(ref _values[series]);
 
+    public long Read(int series) => Volatile.Read(ref _values[series]);
+
     public void Add(int series, long delta) => Interlocked.Add(ref _values[series], delta);
 
     /// <summary>A gauge going down; never below zero, as C tor's rep_hist_note_conn_closed().</summary>
