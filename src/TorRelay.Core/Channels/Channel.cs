@@ -75,7 +75,8 @@ public sealed partial class Channel : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closed.Token);
         var reader = _link.Transport.Input;
-        var writer = WriteLoopAsync(linked.Token);
+        // On the pool, never on the caller's context: the loop yields between batches.
+        var writer = Task.Run(() => WriteLoopAsync(linked.Token), CancellationToken.None);
         try
         {
             while (true)

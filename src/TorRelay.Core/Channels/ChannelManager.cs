@@ -98,7 +98,8 @@ public sealed partial class ChannelManager : IAsyncDisposable
         {
             if (_byIdentity.TryGetValue(key, out var existing) && !existing.IsClosed) return Task.FromResult(existing);
             if (_pending.TryGetValue(key, out var pending)) return pending;
-            var task = ConnectAsync(endpoint, rsaFingerprint, key, ct);
+            // On the pool: the connection's loops must never run on a caller's synchronization context.
+            var task = Task.Run(() => ConnectAsync(endpoint, rsaFingerprint, key, ct), CancellationToken.None);
             _pending[key] = task;
             _ = task.ContinueWith(t =>
             {
@@ -114,11 +115,10 @@ public sealed partial class ChannelManager : IAsyncDisposable
     /// to us); the new channel becomes the one reused for that identity.
     /// </summary>
     public Task<Channel> OpenNewAsync(IPEndPoint endpoint, byte[] rsaFingerprint, CancellationToken ct) =>
-        ConnectAsync(endpoint, rsaFingerprint, Convert.ToHexString(rsaFingerprint), ct);
+        Task.Run(() => ConnectAsync(endpoint, rsaFingerprint, Convert.ToHexString(rsaFingerprint), ct), CancellationToken.None);
 
     private async Task<Channel> ConnectAsync(IPEndPoint endpoint, byte[] rsaFingerprint, string key, CancellationToken ct)
     {
-        await Task.Yield();
         ILinkTransport? link = null;
         long started = Stopwatch.GetTimestamp();
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
