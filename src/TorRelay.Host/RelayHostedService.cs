@@ -8,7 +8,7 @@ namespace TorRelay.Host;
 
 /// <summary>Runs the relay role for the lifetime of the host; a failure to start stops the process with exit code 1.</summary>
 public sealed partial class RelayHostedService(RelaySettings settings, ILoggerFactory loggers, IHostApplicationLifetime lifetime,
-    ServiceReadiness readiness, RelaySignalHandler signals) : BackgroundService
+    ServiceReadiness readiness, RelaySignalHandler signals, IReloadHandler reload) : BackgroundService
 {
     private readonly ILogger _log = loggers.CreateLogger("TorRelay.Host");
 
@@ -17,6 +17,8 @@ public sealed partial class RelayHostedService(RelaySettings settings, ILoggerFa
         await using var node = new RelayNode(settings, TimeProvider.System, loggers);
         node.Listening += readiness.ReportListening;
         signals.GracefulShutdownStarted += wait => { _ = node.StopListeningAsync(); };
+        if (reload is ConfigReloadHandler config)
+            config.Reloaded += options => node.ApplyReload(RelaySettingsMapper.Map(options, new List<string>()));
         try
         {
             await node.RunAsync(stoppingToken).ConfigureAwait(false);

@@ -27,7 +27,7 @@ public sealed partial class RelayNode : IAsyncDisposable
     private static readonly TimeSpan KeyCheckInterval = TimeSpan.FromHours(1);
     private static readonly TimeSpan HeartbeatLogInterval = TimeSpan.FromHours(6);
 
-    private readonly RelaySettings _settings;
+    private RelaySettings _settings;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
@@ -74,6 +74,33 @@ public sealed partial class RelayNode : IAsyncDisposable
     public MicrodescConsensus? Consensus => _tracker?.Current;
 
     public CircuitSwitch Circuits => _circuits ?? throw new InvalidOperationException("not started");
+
+    /// <summary>
+    /// SIGHUP: takes the options that can change at run time (nickname, contact, bandwidth, family, publication) and
+    /// re-publishes; listeners, DataDirectory, authorities and outbound address keep their values until a restart.
+    /// </summary>
+    public void ApplyReload(RelaySettings next)
+    {
+        var current = _settings;
+        var restartOnly = new List<string>();
+        if (next.DataDirectory != current.DataDirectory) restartOnly.Add("DataDirectory");
+        if (!next.OrListen.SequenceEqual(current.OrListen) || !next.AdvertisedOrPort.Equals(current.AdvertisedOrPort)) restartOnly.Add("ORPort/Address");
+        if (!Equals(next.OutboundBindAddress, current.OutboundBindAddress)) restartOnly.Add("OutboundBindAddress");
+        if (!next.Authorities.Select(a => Convert.ToHexString(a.Fingerprint)).SequenceEqual(current.Authorities.Select(a => Convert.ToHexString(a.Fingerprint))))
+            restartOnly.Add("DirAuthority");
+        _settings = current with
+        {
+            Nickname = next.Nickname,
+            ContactInfo = next.ContactInfo,
+            BandwidthRate = next.BandwidthRate,
+            BandwidthBurst = next.BandwidthBurst,
+            Family = next.Family,
+            ExitPolicy = next.ExitPolicy,
+            PublishDescriptor = next.PublishDescriptor,
+        };
+        LogReloaded(_log, restartOnly.Count == 0 ? "none" : string.Join(", ", restartOnly));
+        if (_settings.PublishDescriptor) RequestRepublish();
+    }
 
     /// <summary>Raised once every ORPort listens (systemd readiness).</summary>
     public event Action<IReadOnlyList<IPEndPoint>>? Listening;
@@ -308,6 +335,9 @@ public sealed partial class RelayNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Your relay's identity key fingerprint is '{Nickname} {Fingerprint}'; ed25519 identity {Ed25519}")]
     private static partial void LogIdentity(ILogger log, string nickname, string fingerprint, string ed25519);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded the configuration; options that take effect only after a restart: {Options}")]
+    private static partial void LogReloaded(ILogger log, string options);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PublishServerDescriptor is 0: not publishing our descriptor")]
     private static partial void LogNotPublishing(ILogger log);

@@ -40,7 +40,11 @@ public sealed class RelayMetrics : IDisposable
             "Seconds since the valid-after time of the newest verified consensus");
         _meter.CreateObservableCounter("torrelay_descriptor_uploads_total", ObserveUploads, "{upload}",
             "Descriptor uploads to directory authorities, by result");
+        _meter.CreateObservableGauge("torrelay_cpu_core_busy_ratio", _cpu.Observe, null,
+            "Share of time each CPU core was busy since the previous scrape");
     }
+
+    private readonly CpuCoreLoad _cpu = new();
 
     /// <summary>
     /// The flags of our own entry in the current consensus, or null when we are not listed (then every flag is 0, as
