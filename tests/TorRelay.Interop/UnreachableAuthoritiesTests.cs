@@ -68,4 +68,58 @@ public sealed class UnreachableAuthoritiesTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task SighupReloadsTheConfigurationAndNamesWhatNeedsARestart()
+    {
+        string dir = Directory.CreateTempSubdirectory("torrelay-sighup-").FullName;
+        int orPort = PortAllocator.FreePort(), closed = PortAllocator.FreePort();
+        string log = Path.Combine(dir, "notice.log"), torrc = Path.Combine(dir, "torrc");
+        string Torrc(int port, string contact) => $"""
+            Nickname sighuptest
+            ContactInfo {contact}
+            DataDirectory {dir}/data
+            ORPort 127.0.0.1:{port}
+            Address 127.0.0.1
+            SocksPort 0
+            TestingTorNetwork 1
+            DirAuthority a1 orport={closed} no-v2 v3ident=1111111111111111111111111111111111111111 127.0.0.1:{closed} 1111111111111111111111111111111111111111
+            Log notice file {log}
+            """;
+        await File.WriteAllTextAsync(torrc, Torrc(orPort, "first@example.invalid"));
+        using var relay = Process.Start(new ProcessStartInfo(RepoPaths.RelayBinary(), ["-f", torrc])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        })!;
+        relay.BeginOutputReadLine();
+        relay.BeginErrorReadLine();
+        try
+        {
+            await WaitForLogAsync(log, "Opened OR listener");
+            await File.WriteAllTextAsync(torrc, Torrc(orPort, "second@example.invalid"));
+            Assert.True(Posix.SendSignal(relay.Id, Posix.SIGHUP));
+            await WaitForLogAsync(log, "Reloaded the configuration; options that take effect only after a restart: none");
+
+            await File.WriteAllTextAsync(torrc, Torrc(PortAllocator.FreePort(), "second@example.invalid"));
+            Assert.True(Posix.SendSignal(relay.Id, Posix.SIGHUP));
+            await WaitForLogAsync(log, "take effect only after a restart: ORPort/Address");
+            Assert.False(relay.HasExited);
+        }
+        finally
+        {
+            if (!relay.HasExited) relay.Kill(entireProcessTree: true);
+            relay.WaitForExit(10_000);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task WaitForLogAsync(string log, string text)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        while (!(File.Exists(log) && File.ReadAllText(log).Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"'{text}' never appeared in the log:\n" + (File.Exists(log) ? File.ReadAllText(log) : ""));
+            await Task.Delay(200);
+        }
+    }
 }

@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace TorRelay.TestNet;
 
 /// <summary>The libc call .NET lacks: Process.Kill only sends SIGKILL, tor deserves a SIGTERM first.</summary>
-internal static partial class Posix
+public static partial class Posix
 {
     public const int SIGTERM = 15;
+    public const int SIGHUP = 1;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int sig);
