@@ -269,7 +269,9 @@ public sealed partial class RelayNode : IAsyncDisposable
             if (a.OrPort is not { } port) continue;
             try
             {
-                await Channels.OpenNewAsync(new IPEndPoint(a.DirPort.Address, port), a.Fingerprint, ct).ConfigureAwait(false);
+                var channel = await Channels.OpenNewAsync(new IPEndPoint(a.DirPort.Address, port), a.Fingerprint, ct).ConfigureAwait(false);
+                // The check is done; a duplicate of an existing channel would only be closed by the peer later.
+                if (!Channels.IsCanonical(channel)) await channel.CloseAsync("link check done").ConfigureAwait(false);
             }
             catch (Exception e) when (e is LinkHandshakeException or OperationCanceledException or IOException
                                          or System.Net.Sockets.SocketException or TlsFailure)

@@ -22,12 +22,22 @@ public static partial class LinkEvidence
     }
 
     /// <summary>[warn] lines of a C tor log that name our relay by nickname, fingerprint or ORPort.</summary>
+    /// <summary>
+    /// What a C tor bridge client logs about any bridge started at the same moment as itself: the bridge's ORPort not
+    /// listening yet, and 404 for the consensus before the bridge's cache has one (C tor caches answer the same).
+    /// </summary>
+    private static bool IsStartupNoise(string line) =>
+        line.Contains("Received http status code 404 (\"Not found\")", StringComparison.Ordinal) ||
+        (line.Contains("Problem bootstrapping. Stuck at 5% (conn)", StringComparison.Ordinal) && line.Contains("CONNECTREFUSED", StringComparison.Ordinal));
+
     public static IReadOnlyList<string> WarningsAbout(string cTorNoticeLog, string nickname, string? fingerprint, int orPort)
     {
         var mentions = new Regex(
             $@"\b{Regex.Escape(nickname)}\b|127\.0\.0\.1:{orPort}(?!\d)" +
             (fingerprint is null ? "" : "|" + fingerprint),
             RegexOptions.IgnoreCase);
-        return LogFiles.ReadLines(cTorNoticeLog).Where(l => l.Contains("[warn]") && mentions.IsMatch(l)).ToList();
+        return LogFiles.ReadLines(cTorNoticeLog)
+            .Where(l => l.Contains("[warn]") && mentions.IsMatch(l) && !IsStartupNoise(l))
+            .ToList();
     }
 }

@@ -16,7 +16,7 @@ public sealed class LinkHandshakeTests(TorNetworkFixture fixture)
         var ours = fixture.OurRelay;
         string ourFp = await network.ResolveFingerprintAsync(ours, Floor(fixture.TimeLeft(TorNetworkFixture.ListingDeadline)));
         // C tor relays and authorities: they run link handshakes with our relay (the client has no ORPort).
-        var peers = network.Nodes.Where(n => n.IsCTor && n != ours && n.Role != NodeRole.Client).ToList();
+        var peers = network.Nodes.Where(n => n.IsCTor && n != ours && n.Role is not (NodeRole.Client or NodeRole.BridgeClient)).ToList();
         var peerFps = peers.Select(p => p.Fingerprint!).ToHashSet();
 
         string? cTorSawUs = null;

@@ -30,7 +30,7 @@ internal static class NetworkMonitor
             var consensus = await network.TryFetchConsensusAsync(ConsensusFlavor.Ns, ct);
             if (consensus is not null)
             {
-                foreach (var relay in network.Nodes.Where(n => n.Role != NodeRole.Client))
+                foreach (var relay in network.Nodes.Where(n => n.Role is not (NodeRole.Client or NodeRole.BridgeClient)))
                 {
                     var entry = consensus.FindByNickname(relay.Nickname);
                     string flags = entry is null ? "(not listed)" : string.Join(' ', entry.Flags.Order());

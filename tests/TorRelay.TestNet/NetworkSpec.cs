@@ -33,6 +33,9 @@ public sealed record NetworkSpec
     public string TorGencertBinary { get; init; } = "tor-gencert";
 
     /// <summary>Whether the spec puts a relay of ours (real or stand-in) into the network.</summary>
+    /// <summary>Also start a C tor client that uses our relay as its bridge (UseBridges 1, microdescriptors).</summary>
+    public bool BridgeClient { get; init; }
+
     /// <summary>Extra torrc lines for the C tor client (e.g. "ConfluxEnabled 0" for single-path measurements).</summary>
     public IReadOnlyList<string> ClientExtraLines { get; init; } = [];
 

@@ -7,6 +7,8 @@ public enum NodeRole
     Relay,
     Exit,
     Client,
+    /// <summary>A C tor client with UseBridges 1 whose only bridge is our relay.</summary>
+    BridgeClient,
     /// <summary>Our C# relay (or, for harness development, a C tor relay standing in for it).</summary>
     OurRelay,
 }

@@ -83,7 +83,7 @@ public sealed partial class TorNetwork
             foreach (var n in _nodes)
             {
                 string torrc = n.IsCTor
-                    ? TorrcWriter.CTor(n, authorities, exits, emptyFile, resolvConf, Environment.ProcessId, Spec.ClientExtraLines)
+                    ? TorrcWriter.CTor(n, authorities, exits, emptyFile, resolvConf, Environment.ProcessId, Spec.ClientExtraLines, OurRelay)
                     : TorrcWriter.OurRelay(n, authorities);
                 await File.WriteAllTextAsync(n.TorrcPath, torrc, ct).ConfigureAwait(false);
             }
@@ -109,7 +109,7 @@ public sealed partial class TorNetwork
             string dir = Path.Combine(WorkDir, nick);
             Directory.CreateDirectory(dir);
             var node = new TorNode(nick, role, isCTor, dir);
-            if (role != NodeRole.Client)
+            if (role is not (NodeRole.Client or NodeRole.BridgeClient))
                 node.OrPort = ports.Next();
             if (isCTor)
                 node.ControlPort = ports.Next();
@@ -130,6 +130,8 @@ public sealed partial class TorNetwork
         }
         if (Spec.Client)
             Add("client0", NodeRole.Client, true).SocksPort = ports.Next();
+        if (Spec.BridgeClient && Spec.HasOurRelay)
+            Add("bridgeclient0", NodeRole.BridgeClient, true).SocksPort = ports.Next();
     }
 
     /// <summary>tor-gencert's authority identity, signing key and certificate, where tor looks for them.</summary>

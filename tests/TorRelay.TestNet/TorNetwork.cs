@@ -44,6 +44,8 @@ public sealed partial class TorNetwork : IAsyncDisposable
     public IReadOnlyList<TorNode> Relays => _nodes.Where(n => n.Role is NodeRole.Relay or NodeRole.Exit).ToList();
     public IReadOnlyList<TorNode> Exits => _nodes.Where(n => n.Role == NodeRole.Exit).ToList();
     public TorNode? Client => _nodes.FirstOrDefault(n => n.Role == NodeRole.Client);
+
+    public TorNode? BridgeClient => _nodes.FirstOrDefault(n => n.Role == NodeRole.BridgeClient);
     public TorNode? OurRelay => _nodes.FirstOrDefault(n => n.Role == NodeRole.OurRelay);
 
     /// <summary>Every C tor instance (authorities, relays, exits, client, and a stand-in in our relay's slot).</summary>

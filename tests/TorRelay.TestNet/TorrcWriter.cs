@@ -30,7 +30,7 @@ internal static class TorrcWriter
 
     /// <summary>A C tor node of any role.</summary>
     public static string CTor(TorNode node, IReadOnlyList<TorNode> authorities, IReadOnlyList<TorNode> exits,
-        string emptyFile, string resolvConf, int owningPid, IReadOnlyList<string>? clientExtraLines = null)
+        string emptyFile, string resolvConf, int owningPid, IReadOnlyList<string>? clientExtraLines = null, TorNode? ourRelay = null)
     {
         var t = new StringBuilder();
         Line(t, $"# {node.Role} {node.Nickname}, written by TorRelay.TestNet");
@@ -60,6 +60,14 @@ internal static class TorrcWriter
                 // Exits accept only 127.0.0.1, which microdescriptors summarise as reject-all.
                 Line(t, "UseMicrodescriptors 0");
                 foreach (var extra in clientExtraLines ?? []) Line(t, extra);
+                break;
+            case NodeRole.BridgeClient:
+                Line(t, $"SocksPort 127.0.0.1:{node.SocksPort}");
+                // A bridge client gets all its directory information through the bridge, and must use
+                // microdescriptors to build circuits at all (0.4.9.11: UseBridges with full descriptors builds none).
+                Line(t, "UseBridges 1");
+                Line(t, $"Bridge 127.0.0.1:{ourRelay?.OrPort}");
+                Line(t, "UseMicrodescriptors 1");
                 break;
             case NodeRole.Exit:
                 Line(t, "ExitRelay 1");
@@ -110,7 +118,7 @@ internal static class TorrcWriter
         }
         Line(t, "Address 127.0.0.1");
         Line(t, "OutboundBindAddress 127.0.0.1");
-        if (node.Role != NodeRole.Client)
+        if (node.Role is not (NodeRole.Client or NodeRole.BridgeClient))
             Line(t, "SocksPort 0");
     }
 

@@ -112,12 +112,22 @@ public sealed partial class ChannelManager : IAsyncDisposable
 
     /// <summary>
     /// Always connects anew (a link self-test must exercise our initiator side even when the peer already has a channel
-    /// to us); the new channel becomes the one reused for that identity.
+    /// to us). The new channel becomes the one reused for that identity only if there is no open one: duplicates are
+    /// what tor closes first, and circuits must not be put on them.
     /// </summary>
     public Task<Channel> OpenNewAsync(IPEndPoint endpoint, byte[] rsaFingerprint, CancellationToken ct) =>
-        Task.Run(() => ConnectAsync(endpoint, rsaFingerprint, Convert.ToHexString(rsaFingerprint), ct), CancellationToken.None);
+        Task.Run(() => ConnectAsync(endpoint, rsaFingerprint, Convert.ToHexString(rsaFingerprint), ct, replaceCanonical: false),
+            CancellationToken.None);
 
-    private async Task<Channel> ConnectAsync(IPEndPoint endpoint, byte[] rsaFingerprint, string key, CancellationToken ct)
+    /// <summary>Whether <paramref name="channel"/> is the one reused for its peer's identity.</summary>
+    public bool IsCanonical(Channel channel)
+    {
+        lock (_gate)
+            return channel.Peer is not null && _byIdentity.TryGetValue(channel.Peer.Hex, out var c) && c == channel;
+    }
+
+    private async Task<Channel> ConnectAsync(IPEndPoint endpoint, byte[] rsaFingerprint, string key, CancellationToken ct,
+        bool replaceCanonical = true)
     {
         ILinkTransport? link = null;
         long started = Stopwatch.GetTimestamp();
@@ -132,7 +142,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
             link = await _tls.ConnectAsync(socket, timeout.Token).ConfigureAwait(false);
             var result = await NewHandshake().InitiateAsync(link, rsaFingerprint, timeout.Token).ConfigureAwait(false);
             _metrics?.HandshakeCompleted(HandshakeKind.Link, Stopwatch.GetElapsedTime(started));
-            var channel = Open(link, result);
+            var channel = Open(link, result, replaceCanonical);
             _ = RunAsync(channel, _stopping.Token);
             return channel;
         }
@@ -146,14 +156,16 @@ public sealed partial class ChannelManager : IAsyncDisposable
 
     }
 
-    private Channel Open(ILinkTransport link, LinkHandshakeResult result)
+    private Channel Open(ILinkTransport link, LinkHandshakeResult result, bool replaceCanonical = true)
     {
         var channel = new Channel(link, result, _loggers.CreateLogger("TorRelay.Channel"), _time, CellHandler, _metrics);
         lock (_gate)
         {
             _all.Add(channel);
-            // The newest authenticated channel to an identity becomes the one we reuse.
-            if (result.Peer is not null) _byIdentity[result.Peer.Hex] = channel;
+            // The newest authenticated channel to an identity becomes the one we reuse (unless it is a check-only link).
+            if (result.Peer is not null &&
+                (replaceCanonical || !_byIdentity.TryGetValue(result.Peer.Hex, out var existing) || existing.IsClosed))
+                _byIdentity[result.Peer.Hex] = channel;
         }
         _metrics?.ConnectionOpened(ConnectionType.Or, Direction(channel), Family(channel));
         string direction = result.Inbound ? "inbound" : "outbound";
