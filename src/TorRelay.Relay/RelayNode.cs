@@ -99,7 +99,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             PublishDescriptor = next.PublishDescriptor,
         };
         LogReloaded(_log, restartOnly.Count == 0 ? "none" : string.Join(", ", restartOnly));
-        if (_settings.PublishDescriptor) RequestRepublish();
+        RequestRepublish();
     }
 
     /// <summary>Raised once every ORPort listens (systemd readiness).</summary>
@@ -205,15 +205,21 @@ public sealed partial class RelayNode : IAsyncDisposable
             NtorOnionKey = keys.NtorOnionKey,
             // We answer BEGIN_DIR from our directory cache (DirCache=2): authorities then vote V2Dir.
             TunnelledDirServer = true,
+            BridgeDistribution = _settings.BridgeRelay ? "any" : null,
         });
     }
 
+    /// <summary>
+    /// Builds our descriptor, keeps it in our directory cache (/tor/server/authority: how a bridge's clients learn it)
+    /// and uploads it to the publication targets, again on every change and every 18 hours.
+    /// </summary>
     private async Task PublishLoopAsync(CancellationToken ct)
     {
-        if (!_settings.PublishDescriptor)
+        var targets = _settings.PublishTargets;
+        if (targets.Count == 0)
         {
-            LogNotPublishing(_log);
-            return;
+            if (_settings.BridgeRelay) LogBridgeNotPublishing(_log);
+            else LogNotPublishing(_log);
         }
         var publisher = new DescriptorPublisher(_directory, _time, _loggers.CreateLogger("TorRelay.Publish"), _relayMetrics);
         while (!ct.IsCancellationRequested)
@@ -221,7 +227,8 @@ public sealed partial class RelayNode : IAsyncDisposable
             _lastUpload = _time.GetUtcNow();
             var descriptor = BuildDescriptor();
             _dirStore.SetOwnServerDescriptor(descriptor.Descriptor);
-            await publisher.PublishAsync(_settings.Authorities, descriptor, ct).ConfigureAwait(false);
+            targets = _settings.PublishTargets;
+            if (targets.Count > 0) await publisher.PublishAsync(targets, descriptor, ct).ConfigureAwait(false);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(RepublishInterval);
             try
@@ -230,7 +237,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                // The periodic re-upload.
+                // The periodic rebuild.
             }
         }
     }
@@ -252,7 +259,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         var ours = consensus.FindByIdentity(_keyStore.Current.Identity.PublicKey.Fingerprint);
         // Not listed although the consensus was made well after our upload: send the descriptor again, like tor.
         var patience = _settings.TestingTorNetwork ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(30);
-        if (ours is null && _settings.PublishDescriptor && consensus.ValidAfter - _lastUpload > patience && _time.GetUtcNow() - _lastUpload > patience)
+        if (ours is null && !_settings.BridgeRelay && _settings.PublishTargets.Count > 0 && consensus.ValidAfter - _lastUpload > patience && _time.GetUtcNow() - _lastUpload > patience)
             RequestRepublish();
         if (!_linkCheckDone)
         {
@@ -340,6 +347,9 @@ public sealed partial class RelayNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded the configuration; options that take effect only after a restart: {Options}")]
     private static partial void LogReloaded(ILogger log, string options);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "BridgeRelay 1 and no bridge authority configured: not publishing our descriptor; clients reach this bridge through its Bridge line")]
+    private static partial void LogBridgeNotPublishing(ILogger log);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PublishServerDescriptor is 0: not publishing our descriptor")]
     private static partial void LogNotPublishing(ILogger log);

@@ -28,6 +28,14 @@ public sealed record RelaySettings
 
     public bool TestingTorNetwork { get; init; }
 
+    /// <summary>BridgeRelay 1: not published to the v3 authorities; clients reach us through their Bridge line.</summary>
+    public bool BridgeRelay { get; init; }
+
+    /// <summary>Where our descriptor goes: the v3 authorities, or for a bridge only the bridge authorities.</summary>
+    public IReadOnlyList<DirectoryAuthority> PublishTargets =>
+        !PublishDescriptor ? [] : BridgeRelay ? Authorities.Where(a => a.IsBridgeAuthority).ToList()
+            : Authorities.Where(a => a.IsV3Authority).ToList();
+
     /// <summary>ExtendAllowPrivateAddresses: extend to private addresses (on by default with TestingTorNetwork).</summary>
     public bool ExtendAllowPrivateAddresses { get; init; }
 

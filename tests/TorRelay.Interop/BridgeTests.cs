@@ -3,9 +3,10 @@ using TorRelay.TestNet;
 namespace TorRelay.Interop;
 
 /// <summary>
-/// A C tor client whose only bridge is our relay (UseBridges 1) gets all its directory information through our
-/// directory cache (our descriptor via /tor/server/authority, the consensus and microdescriptors over BEGIN_DIR),
-/// bootstraps to 100 % and builds its circuits through us.
+/// Our relay run with BridgeRelay 1 is not published to the authorities, and a C tor client whose only bridge it is
+/// (UseBridges 1) gets all its directory information through our directory cache (our descriptor via
+/// /tor/server/authority, the consensus and microdescriptors over BEGIN_DIR), bootstraps to 100 % and builds its
+/// circuits through us.
 /// </summary>
 /// <remarks>
 /// It downloads nothing: a bridge client must use microdescriptors, and the test exits' "accept 127.0.0.1:*" policy
@@ -19,12 +20,21 @@ public sealed class BridgeTests(TorNetworkFixture fixture)
     public async Task CTorClientBootstrapsAndBuildsCircuitsThroughOurRelayAsItsBridge()
     {
         var network = fixture.Network;
-        var ours = fixture.OurRelay;
+        var ours = network.OurBridge!;
         var client = network.BridgeClient!;
         string fp = await network.ResolveFingerprintAsync(ours, TimeSpan.FromSeconds(90));
         await using var control = await network.ConnectControlAsync(client);
 
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(180);
+        // Bring the client online once our bridge's directory cache holds a consensus.
+        var ready = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(150);
+        while (!LogFiles.ReadAll(ours.InfoLogPath).Contains("Directory cache: microdesc consensus 2", StringComparison.Ordinal))
+        {
+            Assert.True(DateTimeOffset.UtcNow < ready, "our bridge's directory cache never got a consensus\n" + network.LogTail(ours));
+            await Task.Delay(1000);
+        }
+        Assert.True((await control.SendAsync("SETCONF DisableNetwork=0")).IsOk);
+
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(150);
         string phase = "";
         while (DateTimeOffset.UtcNow < deadline)
         {
@@ -52,5 +62,10 @@ public sealed class BridgeTests(TorNetworkFixture fixture)
             if (!throughUs) await Task.Delay(1000);
         }
         Assert.True(throughUs, $"the bridge client built no circuit through our relay\n{network.LogTail(client)}");
+
+        // A bridge is not published: the consensus does not list it, and it says why.
+        var consensus = await network.FetchConsensusAsync();
+        Assert.Null(consensus.FindByFingerprint(fp));
+        Assert.Contains("BridgeRelay 1 and no bridge authority configured: not publishing", LogFiles.ReadAll(ours.NoticeLogPath));
     }
 }

@@ -43,7 +43,7 @@ public sealed class TorNetworkFixture : IAsyncLifetime
         _harnessLog = new StreamWriter(Path.Combine(RunDir, "harness.log")) { AutoFlush = true };
         var spec = new NetworkSpec
         {
-            Authorities = 3, Relays = 1, Exits = 1, Client = true, BridgeClient = true,
+            Authorities = 3, Relays = 1, Exits = 1, Client = true, BridgeClient = true, OurBridge = true,
             OurRelayBinary = standIn ? null : binary, OurRelayCTorStandIn = standIn,
             WorkDir = Path.Combine(RunDir, "net"),
         };

@@ -36,6 +36,9 @@ public sealed record NetworkSpec
     /// <summary>Also start a C tor client that uses our relay as its bridge (UseBridges 1, microdescriptors).</summary>
     public bool BridgeClient { get; init; }
 
+    /// <summary>Also run our relay a second time as a bridge (BridgeRelay 1), used by the bridge client.</summary>
+    public bool OurBridge { get; init; }
+
     /// <summary>Extra torrc lines for the C tor client (e.g. "ConfluxEnabled 0" for single-path measurements).</summary>
     public IReadOnlyList<string> ClientExtraLines { get; init; } = [];
 

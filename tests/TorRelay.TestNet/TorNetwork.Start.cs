@@ -83,7 +83,8 @@ public sealed partial class TorNetwork
             foreach (var n in _nodes)
             {
                 string torrc = n.IsCTor
-                    ? TorrcWriter.CTor(n, authorities, exits, emptyFile, resolvConf, Environment.ProcessId, Spec.ClientExtraLines, OurRelay)
+                    ? TorrcWriter.CTor(n, authorities, exits, emptyFile, resolvConf, Environment.ProcessId, Spec.ClientExtraLines, OurBridge ?? OurRelay)
+                    : n.Role == NodeRole.OurBridge ? TorrcWriter.OurRelay(n, authorities) + "BridgeRelay 1\n"
                     : TorrcWriter.OurRelay(n, authorities);
                 await File.WriteAllTextAsync(n.TorrcPath, torrc, ct).ConfigureAwait(false);
             }
@@ -130,6 +131,8 @@ public sealed partial class TorNetwork
         }
         if (Spec.Client)
             Add("client0", NodeRole.Client, true).SocksPort = ports.Next();
+        if (Spec.OurBridge && Spec.OurRelayBinary is not null && !Spec.OurRelayCTorStandIn)
+            Add("ourbridge", NodeRole.OurBridge, false);
         if (Spec.BridgeClient && Spec.HasOurRelay)
             Add("bridgeclient0", NodeRole.BridgeClient, true).SocksPort = ports.Next();
     }
@@ -181,7 +184,9 @@ public sealed partial class TorNetwork
 
     private async Task WaitUntilListeningAsync(TorNode node, CancellationToken ct)
     {
-        int[] needed = new[] { node.OrPort, node.DirPort, node.ControlPort, node.SocksPort }.Where(p => p != 0).ToArray();
+        // A bridge client starts with DisableNetwork 1, which keeps its SocksPort closed until it is enabled.
+        int socks = node.Role == NodeRole.BridgeClient ? 0 : node.SocksPort;
+        int[] needed = new[] { node.OrPort, node.DirPort, node.ControlPort, socks }.Where(p => p != 0).ToArray();
         var deadline = DateTimeOffset.UtcNow + ReadyTimeout;
         while (!needed.All(ListeningPorts.IsListening))
         {

@@ -48,6 +48,8 @@ public sealed partial class TorNetwork : IAsyncDisposable
     public TorNode? BridgeClient => _nodes.FirstOrDefault(n => n.Role == NodeRole.BridgeClient);
     public TorNode? OurRelay => _nodes.FirstOrDefault(n => n.Role == NodeRole.OurRelay);
 
+    public TorNode? OurBridge => _nodes.FirstOrDefault(n => n.Role == NodeRole.OurBridge);
+
     /// <summary>Every C tor instance (authorities, relays, exits, client, and a stand-in in our relay's slot).</summary>
     public IReadOnlyList<TorNode> CTorNodes => _nodes.Where(n => n.IsCTor).ToList();
 

@@ -68,6 +68,9 @@ internal static class TorrcWriter
                 Line(t, "UseBridges 1");
                 Line(t, $"Bridge 127.0.0.1:{ourRelay?.OrPort}");
                 Line(t, "UseMicrodescriptors 1");
+                // Started with the network but kept offline until the bridge's cache has a consensus (the test
+                // or caller sends SETCONF DisableNetwork=0): early 404s make tor back off for minutes.
+                Line(t, "DisableNetwork 1");
                 break;
             case NodeRole.Exit:
                 Line(t, "ExitRelay 1");

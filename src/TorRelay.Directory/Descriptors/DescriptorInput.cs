@@ -47,6 +47,12 @@ public sealed record DescriptorInput
     public string? Ipv6PolicySummary { get; init; }
 
     public bool TunnelledDirServer { get; init; }
+
+    /// <summary>"hidden-service-dir": only a relay that stores onion-service descriptors (HSDir) may say so.</summary>
+    public bool HiddenServiceDir { get; init; }
+
+    /// <summary>BridgeRelay 1: the "bridge-distribution-request" value (C tor's BridgeDistribution, default "any").</summary>
+    public string? BridgeDistribution { get; init; }
     public bool Hibernating { get; init; }
 
     /// <summary>Statistics lines for the extra-info document (each a whole line without its newline).</summary>

@@ -112,9 +112,11 @@ public static class ServerDescriptorBuilder
         IReadOnlyList<string> family = FamilyFormatter.Canonicalize(input.Family, fingerprint);
         if (family.Count > 0) sb.Append("family ").Append(string.Join(' ', family)).Append('\n');
         if (input.Hibernating) sb.Append("hibernating 1\n");
-        sb.Append("hidden-service-dir\n");
+        if (input.HiddenServiceDir) sb.Append("hidden-service-dir\n");
         if (!string.IsNullOrEmpty(input.Contact))
             sb.Append("contact ").Append(NetdocFormat.ToWireText(input.Contact)).Append('\n');
+        if (input.BridgeDistribution is { Length: > 0 } bd)
+            sb.Append("bridge-distribution-request ").Append(bd.ToLowerInvariant()).Append('\n');
         sb.Append("ntor-onion-key ").Append(NetdocFormat.Base64NoPad(input.NtorOnionKey.PublicKey)).Append('\n');
         AppendExitPolicy(sb, input.ExitPolicy);
         if (input.Ipv6PolicySummary is { } p6 && p6 != "reject 1-65535")

@@ -85,7 +85,7 @@ public static class OptionTable
             Unsupported: "does not daemonize: run it in the foreground under a service manager"),
         new("Sandbox", OptionType.Bool, "0", Allowed: Zero, Unsupported: "has no seccomp sandbox"),
         new("ClientOnly", OptionType.Bool, "0", Allowed: Zero, Unsupported: "only runs as a relay"),
-        new("BridgeRelay", OptionType.Bool, "0", Allowed: Zero, Unsupported: "does not implement bridges"),
+        new("BridgeRelay", OptionType.Bool, "0"),
         new("DisableNetwork", OptionType.Bool, "0", Allowed: Zero, Unsupported: "does not implement DisableNetwork"),
         new("AccountingMax", OptionType.MemUnit, "0", Allowed: Zero, Unsupported: "does not implement accounting/hibernation"),
         new("AvoidDiskWrites", OptionType.Bool, "0"),

@@ -65,6 +65,12 @@ public sealed record RelayOptions
     /// <summary>Upload our descriptor to the v3 authorities (PublishServerDescriptor 1/v3); false for 0.</summary>
     public bool PublishServerDescriptor { get; init; } = true;
 
+    /// <summary>BridgeRelay 1: a bridge, whose descriptor goes only to bridge authorities (if any).</summary>
+    public bool BridgeRelay { get; init; }
+
+    /// <summary>Upload our descriptor to the bridge authorities (PublishServerDescriptor bridge, or 1 on a bridge).</summary>
+    public bool PublishToBridgeAuthorities { get; init; }
+
     public bool DirCache { get; init; } = true;
     public bool DirAllowPrivateAddresses { get; init; }
 

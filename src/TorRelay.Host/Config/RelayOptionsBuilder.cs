@@ -113,7 +113,9 @@ public static class RelayOptionsBuilder
             MetricsPortPolicy = o.List("MetricsPortPolicy").SelectMany(PolicyRuleSyntax.ParseLine).ToList(),
             DirAuthorities = authorities,
             TestingTorNetwork = testing,
-            PublishServerDescriptor = ParsePublish(o, warnings),
+            BridgeRelay = o.Bool("BridgeRelay"),
+            PublishServerDescriptor = ParsePublish(o, warnings, o.Bool("BridgeRelay"), out bool toBridgeAuthorities),
+            PublishToBridgeAuthorities = toBridgeAuthorities,
             DirCache = o.Bool("DirCache"),
             DirAllowPrivateAddresses = o.Bool("DirAllowPrivateAddresses"),
             ExtendAllowPrivateAddresses = o.Bool("ExtendAllowPrivateAddresses"),
@@ -177,23 +179,29 @@ public static class RelayOptionsBuilder
         return sink!;
     }
 
-    /// <summary>compute_publishserverdescriptor for a non-bridge relay.</summary>
-    private static bool ParsePublish(OptionReader o, ICollection<string> warnings)
+    /// <summary>
+    /// compute_publishserverdescriptor: returns whether to publish to the v3 authorities; "bridge" (and, for a
+    /// BridgeRelay, "1") means publishing to bridge authorities instead.
+    /// </summary>
+    private static bool ParsePublish(OptionReader o, ICollection<string> warnings, bool bridgeRelay, out bool toBridgeAuthorities)
     {
+        toBridgeAuthorities = false;
         ConfigLine? line = o.Line("PublishServerDescriptor");
         string value = o.String("PublishServerDescriptor")!;
         var items = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         bool v3 = false;
         foreach (string item in items)
         {
-            if (item == "1" || item.Equals("v3", StringComparison.OrdinalIgnoreCase))
+            if (item == "1" && bridgeRelay)
+                toBridgeAuthorities = true;
+            else if (item == "1" || item.Equals("v3", StringComparison.OrdinalIgnoreCase))
                 v3 = true;
             else if (item.Equals("v1", StringComparison.OrdinalIgnoreCase) || item.Equals("v2", StringComparison.OrdinalIgnoreCase))
                 warnings.Add($"PublishServerDescriptor {item} has no effect, because there are no {item} directory authorities anymore.");
             else if (item.Equals("hidserv", StringComparison.OrdinalIgnoreCase))
                 warnings.Add("PublishServerDescriptor hidserv is invalid. See PublishHidServDescriptors.");
             else if (item.Equals("bridge", StringComparison.OrdinalIgnoreCase))
-                throw ConfigException.At(line!, "PublishServerDescriptor bridge: torrelay does not implement bridges.");
+                toBridgeAuthorities = true;
             else if (item != "0")
                 throw ConfigException.At(line!, $"Unrecognized value '{item}' in PublishServerDescriptor");
         }

@@ -23,6 +23,8 @@ public sealed class CTorAuthorityTests(ITestOutputHelper output)
             BuiltDescriptor built = ServerDescriptorBuilder.Build(keys.Input(orPort: AuthorityKeys.FreePort()) with
             {
                 ExtraInfoLines = ["write-history 2030-01-01 00:00:00 (86400 s) 0"],
+                // Every optional line C tor's own descriptor has, so the order check below covers it.
+                HiddenServiceDir = true,
             });
             await tor.WaitForLogAsync("Bootstrapped 0%", TimeSpan.FromSeconds(30));
             int logMark = tor.ReadLog().Length;

@@ -24,6 +24,7 @@ public sealed class ServerDescriptorRoundTripTests : IDisposable
         {
             OrAddresses = [IPEndPoint.Parse("[::1]:9002")],
             Contact = "admin@example.org",
+            HiddenServiceDir = true,
         };
         BuiltDescriptor built = ServerDescriptorBuilder.Build(input);
         ServerDescriptor d = ParseAndVerify(built.Descriptor);
@@ -58,6 +59,8 @@ public sealed class ServerDescriptorRoundTripTests : IDisposable
             Family = ["$" + new string('A', 40)],
             Contact = "x",
             Ipv6PolicySummary = "accept 80,443",
+            HiddenServiceDir = true,
+            BridgeDistribution = "Any",
         });
         Assert.True(NetdocTokenizer.TryTokenize(built.Descriptor, out var items, out _));
         string[] expected =
@@ -65,7 +68,7 @@ public sealed class ServerDescriptorRoundTripTests : IDisposable
             "router", "identity-ed25519", "master-key-ed25519", "or-address", "platform", "proto", "published",
             "fingerprint", "uptime", "bandwidth", "extra-info-digest", "onion-key", "signing-key",
             "onion-key-crosscert", "ntor-onion-key-crosscert", "family", "hidden-service-dir", "contact",
-            "ntor-onion-key", "reject", "ipv6-policy", "tunnelled-dir-server", "router-sig-ed25519", "router-signature",
+            "bridge-distribution-request", "ntor-onion-key", "reject", "ipv6-policy", "tunnelled-dir-server", "router-sig-ed25519", "router-signature",
         ];
         Assert.Equal(expected, items.Select(i => i.Keyword));
         Assert.StartsWith("router TorRelayTest 127.0.0.1 9001 0 0\nidentity-ed25519\n-----BEGIN ED25519 CERT-----\n",
@@ -122,10 +125,19 @@ public sealed class ServerDescriptorRoundTripTests : IDisposable
         Assert.False(ei!.TryVerify(d, out _, out _));
     }
 
+    [Fact]
+    public void DescriptorClaimsNoOnionServiceDirectoryUnlessAsked()
+    {
+        BuiltDescriptor built = ServerDescriptorBuilder.Build(_keys.Input());
+        Assert.DoesNotContain("hidden-service-dir", built.Descriptor);
+        Assert.DoesNotContain("bridge-distribution-request", built.Descriptor);
+        Assert.False(ParseAndVerify(built.Descriptor).HiddenServiceDir);
+    }
+
     [Theory]
     [InlineData("uptime 0", "uptime 1")]
     [InlineData("bandwidth 1073741824 1073741824 0", "bandwidth 1073741824 1073741824 1")]
-    [InlineData("hidden-service-dir\n", "hidden-service-dir\nhibernating 1\n")]
+    [InlineData("tunnelled-dir-server\n", "tunnelled-dir-server\nhibernating 1\n")]
     [InlineData("reject *:*", "accept *:*")]
     public void TamperingWithSignedTextFailsVerification(string from, string to)
     {

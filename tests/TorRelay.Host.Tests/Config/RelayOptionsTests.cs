@@ -133,7 +133,6 @@ public class RelayOptionsTests
     [InlineData("ORPort 9001\nRunAsDaemon 1\n", 2, "RunAsDaemon 1: torrelay does not daemonize")]
     [InlineData("ORPort 9001\nControlPort 9051\n", 2, "ControlPort 9051: torrelay does not implement the control port")]
     [InlineData("ORPort 9001\nAccountingMax 40 GBytes\n", 2, "AccountingMax 40 GBytes: torrelay does not implement accounting")]
-    [InlineData("ORPort 9001\nBridgeRelay 1\n", 2, "does not implement bridges")]
     [InlineData("ORPort 9001\nAssumeReachable yes\n", 2, "Could not parse AssumeReachable: Unrecognized value yes. Allowed values are 0 and 1.")]
     [InlineData("ORPort 9001\nExitRelay maybe\n", 2, "Allowed values are 0, 1, and auto.")]
     [InlineData("ORPort 9001\nBandwidthRate 1 parsec\n", 2, "Could not parse BandwidthRate: Unknown unit in 1 parsec")]
@@ -146,7 +145,6 @@ public class RelayOptionsTests
     [InlineData("ORPort 9001\nBandwidthRate 3 GB\n", 2, "BandwidthRate (3221225471) must be at most 2147483647")]
     [InlineData("ORPort 9001\nMaxAdvertisedBandwidth 10 KB\n", 2, "MaxAdvertisedBandwidth is set to 10240 bytes/second.")]
     [InlineData("ORPort 9001\nPublishServerDescriptor v4\n", 2, "Unrecognized value 'v4' in PublishServerDescriptor")]
-    [InlineData("ORPort 9001\nPublishServerDescriptor bridge\n", 2, "does not implement bridges")]
     [InlineData("ORPort 9001\nMyFamily $0123,abc\n", 2, "Invalid nickname '$0123' in MyFamily line")]
     [InlineData("ORPort 9001\nExitPolicy accept *:80,rejekt *:*\n", 2, "Invalid policy entry 'rejekt *:*'")]
     [InlineData("ORPort 9001\nMetricsPortPolicy accept 127.0.0.1/40\n", 2, "Invalid policy entry")]
@@ -220,11 +218,24 @@ public class RelayOptionsTests
     }
 
     [Theory]
+    [InlineData("BridgeRelay 1\n", true, false)]
+    [InlineData("BridgeRelay 1\nPublishServerDescriptor 0\n", false, false)]
+    [InlineData("BridgeRelay 1\nPublishServerDescriptor bridge\n", true, false)]
+    [InlineData("PublishServerDescriptor bridge\n", true, false)]
+    [InlineData("BridgeRelay 0\n", false, true)]
+    public void BridgeRelayPublishesOnlyToBridgeAuthorities(string lines, bool toBridgeAuthorities, bool toV3)
+    {
+        var o = Load("ORPort 9001\n" + lines);
+        Assert.Equal(toBridgeAuthorities, o.PublishToBridgeAuthorities);
+        Assert.Equal(toV3, o.PublishServerDescriptor);
+    }
+
+    [InlineData("v3,v2", true)]
+    [Theory]
     [InlineData("0", false)]
     [InlineData("1", true)]
     [InlineData("v3", true)]
     [InlineData("V3", true)]
-    [InlineData("v3,v2", true)]
     public void PublishServerDescriptorValues(string value, bool publish)
     {
         Assert.Equal(publish, Load($"ORPort 9001\nPublishServerDescriptor {value}\n").PublishServerDescriptor);
