@@ -33,7 +33,8 @@ public class LinkHandshakeTests
         Assert.Equal(5, channel.LinkVersion);
         // The responder verified our AUTHENTICATE and knows who we are.
         await WaitUntil(() => serverManager.Snapshot().Any(c => c.Peer?.Hex == client.Hex), ct);
-        Assert.True(serverLogs.Contains($"Channel open: peer ${client.Hex} inbound, authenticated"));
+        // The line is logged just after the channel is registered.
+        await WaitUntil(() => serverLogs.Contains($"Channel open: peer ${client.Hex} inbound, authenticated"), ct);
         // A second request reuses the canonical channel.
         Assert.Same(channel, await clientManager.GetOrOpenAsync(listener.LocalEndPoint, server.Rsa.PublicKey.Fingerprint, ct));
     }
