@@ -4,14 +4,15 @@ using System.Globalization;
 namespace TorRelay.Relay.Metrics;
 
 /// <summary>
-/// How busy each CPU core has been since the previous scrape (from /proc/stat on Linux), so an operator sees whether
-/// the relay's work spreads over the cores. Absent on systems without /proc/stat.
+/// How busy each CPU core has been since the previous scrape (from /proc/stat on Linux; since boot on the first one),
+/// so an operator sees whether the relay's work spreads over the cores. Absent on systems without /proc/stat.
 /// </summary>
 public sealed class CpuCoreLoad
 {
     private readonly object _gate = new();
     private readonly string _path;
     private Dictionary<int, (long Busy, long Total)> _previous = new();
+    private readonly Dictionary<int, double> _last = new();
 
     public CpuCoreLoad(string path = "/proc/stat") => _path = path;
 
@@ -35,9 +36,14 @@ public sealed class CpuCoreLoad
         {
             foreach (var (core, sample) in now)
             {
-                if (!_previous.TryGetValue(core, out var before) || sample.Total <= before.Total) continue;
-                double ratio = (double)(sample.Busy - before.Busy) / (sample.Total - before.Total);
-                result.Add(new(Math.Clamp(ratio, 0, 1), new KeyValuePair<string, object?>("core", core.ToString(CultureInfo.InvariantCulture))));
+                // First reading: the average since boot; no clock tick since the last scrape: the last value.
+                double ratio = !_previous.TryGetValue(core, out var before)
+                    ? (sample.Total > 0 ? (double)sample.Busy / sample.Total : 0)
+                    : sample.Total > before.Total
+                        ? (double)(sample.Busy - before.Busy) / (sample.Total - before.Total)
+                        : _last.GetValueOrDefault(core);
+                _last[core] = ratio = Math.Clamp(ratio, 0, 1);
+                result.Add(new(ratio, new KeyValuePair<string, object?>("core", core.ToString(CultureInfo.InvariantCulture))));
             }
             _previous = now;
         }
