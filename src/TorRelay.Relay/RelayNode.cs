@@ -47,6 +47,9 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly RelayMetrics _relayMetrics;
     private readonly BandwidthHistory _bandwidth = new();
     private long _publishedObserved;
+
+    /// <summary>What we publish as observed bandwidth: measured, but never above our configured rate.</summary>
+    private long ObservedBandwidth => Math.Min(_bandwidth.Observed, _settings.BandwidthRate);
     private DateTimeOffset _lastUpload = DateTimeOffset.MinValue;
     private bool _linkCheckDone;
 
@@ -86,6 +89,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         if (next.DataDirectory != current.DataDirectory) restartOnly.Add("DataDirectory");
         if (!next.OrListen.SequenceEqual(current.OrListen) || !next.AdvertisedOrPort.Equals(current.AdvertisedOrPort)) restartOnly.Add("ORPort/Address");
         if (!Equals(next.OutboundBindAddress, current.OutboundBindAddress)) restartOnly.Add("OutboundBindAddress");
+        if (next.BridgeRelay != current.BridgeRelay) restartOnly.Add("BridgeRelay");
         if (!next.Authorities.Select(a => Convert.ToHexString(a.Fingerprint)).SequenceEqual(current.Authorities.Select(a => Convert.ToHexString(a.Fingerprint))))
             restartOnly.Add("DirAuthority");
         _settings = current with
@@ -193,7 +197,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             UptimeSeconds = (long)(now - _started).TotalSeconds,
             BandwidthAverage = _settings.BandwidthRate,
             BandwidthBurst = _settings.BandwidthBurst,
-            BandwidthObserved = _publishedObserved = Math.Min(_bandwidth.Observed, _settings.BandwidthRate),
+            BandwidthObserved = _publishedObserved = ObservedBandwidth,
             Family = _settings.Family,
             Contact = _settings.ContactInfo,
             ExitPolicy = _settings.ExitPolicy,
@@ -304,7 +308,7 @@ public sealed partial class RelayNode : IAsyncDisposable
                 lastIdleCheck = now;
                 await Channels.CloseIdleAsync().ConfigureAwait(false);
                 // C tor re-publishes when the observed bandwidth moved by more than half, at most every 20 minutes.
-                long observed = Math.Min(_bandwidth.Observed, _settings.BandwidthRate);
+                long observed = ObservedBandwidth;
                 if (now - _lastUpload > TimeSpan.FromMinutes(20) && Math.Abs(observed - _publishedObserved) * 2 > Math.Max(_publishedObserved, 1))
                     RequestRepublish();
             }
