@@ -75,8 +75,14 @@ public sealed partial class Channel : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closed.Token);
         var reader = _link.Transport.Input;
-        // On the pool, never on the caller's context: the loop yields between batches.
+        // On the pool, never on a caller's synchronization context. A writer that fails takes the channel down:
+        // otherwise its queue would fill and every circuit on it would stall silently.
         var writer = Task.Run(() => WriteLoopAsync(linked.Token), CancellationToken.None);
+        _ = writer.ContinueWith(t =>
+        {
+            LogChannelError(_log, Describe(), "write failed: " + t.Exception!.GetBaseException().Message);
+            _ = CloseAsync("write failed");
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
             while (true)
@@ -132,9 +138,6 @@ public sealed partial class Channel : IAsyncDisposable
         var queue = _outbound.Reader;
         while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
         {
-            // Let the producers finish the batch they are working through, so a run of cells leaves in few TLS
-            // records and one send rather than one each.
-            await Task.Yield();
             while (queue.TryRead(out var cell))
             {
                 Interlocked.Decrement(ref _queued);

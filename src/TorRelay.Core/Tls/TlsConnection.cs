@@ -47,12 +47,10 @@ public sealed partial class TlsConnection : IAsyncDisposable
         LocalCertificateDer = context.CertificateDer;
         Protocol = session.Protocol;
         CipherSuite = session.CipherSuite;
-        // Inline readers: decrypted records go straight to the channel's read loop, and flushed cells straight to
-        // encryption, without a thread-pool hop each time (the socket completions already run on pool threads).
         _input = new Pipe(new PipeOptions(pauseWriterThreshold: PauseThreshold, resumeWriterThreshold: ResumeThreshold,
-            minimumSegmentSize: MaxRecordPlaintext, readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+            minimumSegmentSize: MaxRecordPlaintext, useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(pauseWriterThreshold: PauseThreshold, resumeWriterThreshold: ResumeThreshold,
-            readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+            useSynchronizationContext: false));
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
     }
 
