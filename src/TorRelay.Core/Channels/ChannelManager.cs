@@ -214,7 +214,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
         foreach (var c in Snapshot()) await c.CloseAsync("shutting down").ConfigureAwait(false);
     }
 
-    /// <summary>Never log a client's address raw (tor's SafeLogging): keep only the first octet for diagnosis.</summary>
+    /// <summary>Never log a client's address raw (tor's SafeLogging): only loopback addresses are shown.</summary>
     internal static string SafeAddress(IPAddress a) => IPAddress.IsLoopback(a) ? a.ToString() : "[scrubbed]";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel open: peer ${Fingerprint} {Direction}, authenticated (link protocol {Version}, ed25519 {Ed25519})")]

@@ -148,7 +148,7 @@ public sealed class LinkHandshake(LinkCredentials credentials, IReadOnlyList<IPA
         return v;
     }
 
-    /// <summary>The AUTH0003 fields both sides must agree on; <paramref name="peer"/> is the responder when we initiate.</summary>
+    /// <summary>The AUTH0003 fields both sides must agree on, from the initiator's and the responder's identities.</summary>
     private byte[] FixedPart(ILinkTransport link, PeerIdentity initiator, PeerIdentity responder, byte[] slog, byte[] clog, byte[] responderTlsCert)
     {
         var cid = SHA256.HashData(initiator.RsaKey.ToPkcs1Der());

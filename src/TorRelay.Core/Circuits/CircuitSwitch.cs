@@ -225,7 +225,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         // Backward: from the next hop towards the client; we add our layer.
         var prev = circuit.Previous;
         var back = prev.RentCell(circuit.PreviousId, CellCommand.Relay, out var backBody);
-        CopyPayload(payload, backBody);
+        payload.CopyTo(backBody);
         await SendBackwardCellAsync(circuit, back, originated: false, ct).ConfigureAwait(false);
         if (_metrics is not null) _metrics.CellSwitched(Stopwatch.GetElapsedTime(started));
         return null;
@@ -258,8 +258,6 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         payload.CopyTo(destination);
         return crypto.DecryptForward(destination);
     }
-
-    private static void CopyPayload(ReadOnlySequence<byte> payload, Span<byte> destination) => payload.CopyTo(destination);
 
     /// <summary>Encrypts with our backward layer and queues, in one critical section so cells keep their keystream order.</summary>
     private static async ValueTask SendBackwardCellAsync(RelayCircuit circuit, byte[] cell, bool originated, CancellationToken ct,

@@ -61,15 +61,9 @@ public sealed class DirectoryDocumentStore
         {
             DirectoryCacheSnapshot s = _current;
             if (s.MicrodescConsensus is null) return 0;
-            var listed = MicrodescKeys(s.MicrodescConsensus).ToHashSet();
-            var builder = s.Microdescriptors.ToBuilder();
-            int added = 0;
-            foreach (CachedMicrodescriptor md in microdescriptors)
-            {
-                if (listed.Contains(md.DigestBase64) && builder.TryAdd(md.DigestBase64, md)) added++;
-            }
-
-            if (added > 0) _current = With(s, microdescriptors: builder.ToImmutable());
+            int added = AddListed(s.Microdescriptors, MicrodescKeys(s.MicrodescConsensus), microdescriptors,
+                md => md.DigestBase64, out var updated);
+            if (added > 0) _current = With(s, microdescriptors: updated);
             return added;
         }
     }
@@ -81,17 +75,26 @@ public sealed class DirectoryDocumentStore
         {
             DirectoryCacheSnapshot s = _current;
             if (s.NsConsensus is null) return 0;
-            var listed = DescriptorKeys(s.NsConsensus).ToHashSet();
-            var builder = s.ServerDescriptors.ToBuilder();
-            int added = 0;
-            foreach (CachedServerDescriptor d in descriptors)
-            {
-                if (listed.Contains(d.DigestHex) && builder.TryAdd(d.DigestHex, d)) added++;
-            }
-
-            if (added > 0) _current = With(s, descriptors: builder.ToImmutable());
+            int added = AddListed(s.ServerDescriptors, DescriptorKeys(s.NsConsensus), descriptors, d => d.DigestHex, out var updated);
+            if (added > 0) _current = With(s, descriptors: updated);
             return added;
         }
+    }
+
+    /// <summary>Adds the documents whose key the consensus lists and that are not stored yet; returns how many.</summary>
+    private static int AddListed<T>(ImmutableDictionary<string, T> stored, IEnumerable<string> listedKeys, IEnumerable<T> documents,
+        Func<T, string> key, out ImmutableDictionary<string, T> updated)
+    {
+        var listed = listedKeys.ToHashSet();
+        var builder = stored.ToBuilder();
+        int added = 0;
+        foreach (T document in documents)
+        {
+            string k = key(document);
+            if (listed.Contains(k) && builder.TryAdd(k, document)) added++;
+        }
+        updated = builder.ToImmutable();
+        return added;
     }
 
     /// <summary>Replaces the authority key certificates (the caller keeps only trusted authorities' ones).</summary>
