@@ -20,8 +20,11 @@ build:
 run: deps build
 	$(DOTNET) run --project tests/TorRelay.TestNet/TorRelay.TestNet.csproj -c $(CONFIG) -- --relay-binary $(CURDIR)/bin/torrelay
 
+# Results go to artifacts/test-results as .trx; on failure the last lines of the log name each failed test and why.
 test: deps build
-	$(DOTNET) test TorRelay.sln -c $(CONFIG) --nologo
+	rm -rf artifacts/test-results
+	$(DOTNET) test TorRelay.sln -c $(CONFIG) --nologo --logger trx --results-directory artifacts/test-results \
+		|| { ./tests/report-failures.sh artifacts/test-results; exit 1; }
 
 clean:
 	rm -rf bin artifacts
