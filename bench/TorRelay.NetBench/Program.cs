@@ -4,20 +4,42 @@ using TorRelay.TestNet;
 
 // Side-by-side: the same download through a C tor client, once with our relay as the middle hop and once with a C tor
 // relay as the middle hop, in one private loopback network. Reports CPU ms per MiB relayed, throughput and RSS.
+// --flood: the same pinned download while a CREATE_FAST flood hits the middle (FloodBench); --scaling: forwarding
+// throughput of our relay on 1 and 2 cores (ScalingBench); --handshakes: ntor server handshakes per core-second.
 string? relayBinary = null;
 int mib = 100, rounds = 2;
+string mode = "compare";
+var flood = new FloodOptions();
+var scaling = new ScalingOptions();
 for (int i = 0; i < args.Length; i++)
 {
+    bool hasValue = i + 1 < args.Length;
     switch (args[i])
     {
-        case "--relay-binary" when i + 1 < args.Length: relayBinary = Path.GetFullPath(args[++i]); break;
-        case "--mib" when i + 1 < args.Length: mib = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--rounds" when i + 1 < args.Length: rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--relay-binary" when hasValue: relayBinary = Path.GetFullPath(args[++i]); break;
+        case "--mib" when hasValue: mib = Int(args[++i]); break;
+        case "--rounds" when hasValue: rounds = Int(args[++i]); break;
         case "--handshakes":
             HandshakeBench.Run(TimeSpan.FromSeconds(10));
             return 0;
+        case "--flood": mode = "flood"; break;
+        case "--flood-rate" when hasValue: flood = flood with { Rate = Int(args[++i]) }; break;
+        case "--flood-links" when hasValue: flood = flood with { Links = Int(args[++i]) }; break;
+        case "--flood-seconds" when hasValue: flood = flood with { Duration = TimeSpan.FromSeconds(Int(args[++i])) }; break;
+        case "--flood-destroy": flood = flood with { DestroyAnswered = true }; break;
+        case "--scaling": mode = "scaling"; break;
+        case "--seconds" when hasValue: scaling = scaling with { Measure = TimeSpan.FromSeconds(Int(args[++i])) }; break;
+        case "--circuits" when hasValue: scaling = scaling with { Circuits = Int(args[++i]) }; break;
+        case "--links" when hasValue: scaling = scaling with { Links = Int(args[++i]) }; break;
+        case "--sinks" when hasValue: scaling = scaling with { Sinks = Int(args[++i]) }; break;
+        case "--cores" when hasValue: scaling = scaling with { Cores = args[++i].Split(',').Select(Int).ToList() }; break;
         default:
-            Console.Error.WriteLine("usage: TorRelay.NetBench --relay-binary PATH [--mib N] [--rounds N] | --handshakes");
+            Console.Error.WriteLine("""
+                usage: TorRelay.NetBench --relay-binary PATH [--mib N] [--rounds N]
+                       TorRelay.NetBench --relay-binary PATH --flood [--mib N] [--flood-rate N] [--flood-links N] [--flood-seconds N] [--flood-destroy]
+                       TorRelay.NetBench --relay-binary PATH --scaling [--seconds N] [--circuits N] [--links N] [--sinks N] [--cores 1,2]
+                       TorRelay.NetBench --handshakes
+                """);
             return 2;
     }
 }
@@ -26,54 +48,44 @@ if (relayBinary is null)
     Console.Error.WriteLine("--relay-binary is required (run `make build` first)");
     return 2;
 }
+if (flood.Duration <= flood.WarmUp || flood.Rate <= 0 || flood.Links <= 0 || scaling.Circuits < scaling.Links || scaling.Links <= 0
+    || scaling.Sinks <= 0 || scaling.Measure <= TimeSpan.Zero || scaling.Cores.Any(c => c <= 0))
+{
+    Console.Error.WriteLine($"bad options: --flood-seconds must exceed {flood.WarmUp.TotalSeconds:F0}, counts must be positive, --circuits at least --links");
+    return 2;
+}
 
 var log = new TextWriterLogger(Console.Out);
-await using var network = await TorNetwork.StartAsync(new NetworkSpec
+if (mode == "flood")
 {
-    Authorities = 3, Relays = 1, Exits = 1, Client = true, OurRelayBinary = relayBinary,
-    // One path per stream, so each download crosses exactly one middle relay.
-    ClientExtraLines = ["ConfluxEnabled 0"],
-}, log);
-var ours = network.OurRelay!;
-var cMiddle = network.Relays.First(r => r.Role == NodeRole.Relay);
-var client = network.Client!;
-string ourFp = await network.ResolveFingerprintAsync(ours, TimeSpan.FromSeconds(90));
-string cFp = await network.ResolveFingerprintAsync(cMiddle, TimeSpan.FromSeconds(90));
-string exitFp = await network.ResolveFingerprintAsync(network.Exits[0], TimeSpan.FromSeconds(90));
-// Same guard and exit for both runs (an authority and the exit), so only the middle hop differs.
-string guardFp = await network.ResolveFingerprintAsync(network.Authorities[0], TimeSpan.FromSeconds(90));
-await using var control = await network.ConnectControlAsync(client);
-await Until(async () => await control.GetNetworkStatusAsync(ourFp) is not null && await control.GetNetworkStatusAsync(cFp) is not null
-                        && await control.GetNetworkStatusAsync(exitFp) is not null, TimeSpan.FromSeconds(180));
+    await FloodBench.RunAsync(relayBinary, mib, flood, log);
+    return 0;
+}
+if (mode == "scaling")
+{
+    await ScalingBench.RunAsync(relayBinary, scaling, log);
+    return 0;
+}
+
+await using var net = await MiddleBenchNetwork.StartAsync(relayBinary, log);
 await using var server = new BulkHttpServer((long)mib * 1024 * 1024);
-Console.WriteLine($"idle RSS: ours {ProcessSample.Read(ours.Pid).RssBytes / 1048576.0:F1} MiB, C tor {ProcessSample.Read(cMiddle.Pid).RssBytes / 1048576.0:F1} MiB");
+Console.WriteLine($"idle RSS: ours {ProcessSample.Read(net.Middles[0].Node.Pid).RssBytes / 1048576.0:F1} MiB, " +
+                  $"C tor {ProcessSample.Read(net.Middles[1].Node.Pid).RssBytes / 1048576.0:F1} MiB");
 
 var rows = new List<string>();
 for (int round = 1; round <= rounds; round++)
 {
-    foreach (var (middle, fp, name) in new[] { (ours, ourFp, "torrelay (ours)"), (cMiddle, cFp, "C tor 0.4.9") })
+    foreach (var middle in net.Middles)
     {
-        await control.SendAsync($"SETCONF EntryNodes=${guardFp} MiddleNodes=${fp} ExitNodes=${exitFp} StrictNodes=1");
-        // Relays re-publish after their bandwidth self-test; the client may need a while to fetch the new descriptors.
-        var lastNewnym = DateTimeOffset.MinValue;
-        await Until(async () =>
-        {
-            if (DateTimeOffset.UtcNow - lastNewnym > TimeSpan.FromSeconds(15))
-            {
-                lastNewnym = DateTimeOffset.UtcNow;
-                await control.SendAsync("SIGNAL NEWNYM");
-            }
-            return (await CircuitStatus(control)).Split('\n').Any(l => l.Contains(" BUILT ") &&
-                l.Split(' ')[2].Split(',') is { Length: >= 3 } p && p[1].StartsWith("$" + fp));
-        }, TimeSpan.FromSeconds(300));
-        var before = ProcessSample.Read(middle.Pid);
+        await net.PinMiddleAsync(middle);
+        var before = ProcessSample.Read(middle.Node.Pid);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var result = await Socks5Download.GetAsync(client.SocksPort, "127.0.0.1", server.Port, timeout.Token);
-        var after = ProcessSample.Read(middle.Pid);
+        var result = await Socks5Download.GetAsync(net.Client.SocksPort, "127.0.0.1", server.Port, timeout.Token);
+        var after = ProcessSample.Read(middle.Node.Pid);
         if (result.Sha256 != server.ExpectedSha256) throw new InvalidOperationException("download corrupted");
         double mibs = result.BodyBytes / 1048576.0;
         double cpuMs = (after.Cpu - before.Cpu).TotalMilliseconds;
-        rows.Add($"| {round} | {name} | {mibs:F0} | {result.Elapsed.TotalSeconds:F1} | {mibs / result.Elapsed.TotalSeconds:F1} | {cpuMs:F0} | {cpuMs / mibs:F2} | {after.RssBytes / 1048576.0:F1} |");
+        rows.Add($"| {round} | {middle.Name} | {mibs:F0} | {result.Elapsed.TotalSeconds:F1} | {mibs / result.Elapsed.TotalSeconds:F1} | {cpuMs:F0} | {cpuMs / mibs:F2} | {after.RssBytes / 1048576.0:F1} |");
         Console.WriteLine(rows[^1]);
     }
 }
@@ -84,24 +96,4 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|");
 foreach (var r in rows) Console.WriteLine(r);
 return 0;
 
-static async Task<string> CircuitStatus(ControlPortClient control)
-{
-    try
-    {
-        return await control.GetInfoAsync("circuit-status");
-    }
-    catch (IOException)
-    {
-        return "";
-    }
-}
-
-static async Task Until(Func<Task<bool>> condition, TimeSpan timeout)
-{
-    var deadline = DateTimeOffset.UtcNow + timeout;
-    while (!await condition())
-    {
-        if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException("the network did not get ready in time");
-        await Task.Delay(1000);
-    }
-}
+static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);

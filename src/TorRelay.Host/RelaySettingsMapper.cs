@@ -3,7 +3,10 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using TorRelay.Directory;
 using TorRelay.Host.Config;
+using TorRelay.Directory.Policy;
 using TorRelay.Relay;
+using TorRelay.Relay.Exit;
+using TorRelay.Relay.Exit.Dns;
 
 namespace TorRelay.Host;
 
@@ -27,8 +30,6 @@ public static class RelaySettingsMapper
         ulong burst = o.RelayBandwidthBurst > 0 ? Math.Min(o.BandwidthBurst, o.RelayBandwidthBurst) : o.BandwidthBurst;
         rate = Math.Min(rate, o.MaxAdvertisedBandwidth);
 
-        if (o.IsExit)
-            warnings.Add("This build of torrelay has no exit role yet: publishing the exit policy \"reject *:*\".");
 
         return new RelaySettings
         {
@@ -48,9 +49,56 @@ public static class RelaySettingsMapper
             BandwidthRate = (long)Math.Min(rate, long.MaxValue),
             BandwidthBurst = (long)Math.Min(Math.Max(burst, rate), long.MaxValue),
             Family = o.MyFamily,
-            ExitPolicy = ["reject *:*"],
+            Exit = MapExit(o, address, orAddresses, warnings),
+            Dns = new ExitResolverOptions
+            {
+                ResolvConfFile = o.ServerDNSResolvConfFile ?? "/etc/resolv.conf",
+                AllowBrokenConfig = o.ServerDNSAllowBrokenConfig,
+                RandomizeCase = o.ServerDNSRandomizeCase,
+                SearchDomains = o.ServerDNSSearchDomains,
+                AllowNonRFC953Hostnames = o.ServerDNSAllowNonRFC953Hostnames,
+            },
+            MaxMemInQueues = (long)Math.Min(o.MaxMemInQueues, long.MaxValue),
         };
     }
+
+    /// <summary>Our exit policy as C tor builds it (policies_parse_exit_policy_from_options) and how exit streams connect.</summary>
+    private static ExitSettings MapExit(RelayOptions o, IPAddress address, IReadOnlyList<IPEndPoint> orAddresses, ICollection<string> warnings)
+    {
+        var policyOptions = new ExitPolicyOptions
+        {
+            ExitRelay = o.ExitRelay,
+            ExitPolicy = o.ExitPolicy,
+            ExitPolicyRejectPrivate = o.ExitPolicyRejectPrivate,
+            ExitPolicyRejectLocalInterfaces = o.ExitPolicyRejectLocalInterfaces,
+            ReducedExitPolicy = o.ReducedExitPolicy,
+            IPv6Exit = o.IPv6Exit,
+            BridgeRelay = o.BridgeRelay,
+            PublishedIPv4Address = address,
+            PublishedIPv6Address = orAddresses.FirstOrDefault()?.Address,
+            OutboundBindAddresses = new[] { o.OutboundBindAddress, o.OutboundBindAddressOR, o.OutboundBindAddressExit }
+                .SelectMany(b => new[] { b.IPv4, b.IPv6 }).OfType<IPAddress>().ToList(),
+            PortAddresses = o.ORPorts.Select(p => p.Address).ToList(),
+            InterfaceAddresses = o.ExitPolicyRejectLocalInterfaces ? LocalInterfaceAddresses() : [],
+        };
+        if (!ExitPolicyBuilder.TryBuild(policyOptions, out var policy, out string error, warnings))
+            throw new ConfigException("Error in ExitPolicy entry: " + error);
+        return new ExitSettings
+        {
+            Policy = policy,
+            IPv6Exit = o.IPv6Exit,
+            RefuseUnknownExits = o.RefuseUnknownExits ?? true,
+            BindIPv4 = o.OutboundBindAddressExit.IPv4 ?? o.OutboundBindAddress.IPv4,
+            BindIPv6 = o.OutboundBindAddressExit.IPv6 ?? o.OutboundBindAddress.IPv6,
+        };
+    }
+
+    private static List<IPAddress> LocalInterfaceAddresses() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .ToList();
 
     /// <summary>
     /// Our published IPv4 address: the Address option, else the ORPort's own address, else the first public

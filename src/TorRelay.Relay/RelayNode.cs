@@ -11,6 +11,10 @@ using TorRelay.Directory.Client;
 using TorRelay.Directory.Consensus;
 using TorRelay.Directory.Descriptors;
 using TorRelay.Relay.Keys;
+using TorRelay.Relay.Exit;
+using TorRelay.Relay.Exit.Dns;
+using TorRelay.Directory.Policy;
+using System.Net.Sockets;
 
 namespace TorRelay.Relay;
 
@@ -42,10 +46,13 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly List<OrPortListener> _listeners = new();
     private ConsensusTracker? _tracker;
     private CircuitSwitch? _circuits;
+    private ExitHandler? _exit;
+    private ExitResolver? _resolver;
     private readonly DirectoryDocumentStore _dirStore = new();
     private readonly CoreMetrics _coreMetrics = new();
     private readonly RelayMetrics _relayMetrics;
     private readonly BandwidthHistory _bandwidth = new();
+    private readonly EwmaPolicy _ewma;
     private long _publishedObserved;
 
     /// <summary>What we publish as observed bandwidth: measured, but never above our configured rate.</summary>
@@ -65,6 +72,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         _directory = new DirectoryClient(logger: loggers.CreateLogger<DirectoryClient>());
         _started = time.GetUtcNow();
         _relayMetrics = new RelayMetrics(time: time);
+        _ewma = new EwmaPolicy(time);
     }
 
     /// <summary>Loaded on <see cref="RunAsync"/>.</summary>
@@ -99,9 +107,11 @@ public sealed partial class RelayNode : IAsyncDisposable
             BandwidthRate = next.BandwidthRate,
             BandwidthBurst = next.BandwidthBurst,
             Family = next.Family,
-            ExitPolicy = next.ExitPolicy,
+            Exit = next.Exit,
             PublishDescriptor = next.PublishDescriptor,
         };
+        if (_exit is not null) _exit.Settings = next.Exit;
+        if (!Equals(next.Dns, current.Dns)) restartOnly.Add("ServerDNS*");
         LogReloaded(_log, restartOnly.Count == 0 ? "none" : string.Join(", ", restartOnly));
         RequestRepublish();
     }
@@ -131,14 +141,20 @@ public sealed partial class RelayNode : IAsyncDisposable
         var channels = _channels;
         _coreMetrics.QueuedCellsSource = () => channels.Snapshot().Sum(c => (long)c.QueuedCells);
         var dirAnswers = new DirectoryRequestHandler(_dirStore, _time, new DirectoryRequestHandlerOptions { OurAddress = _settings.AdvertisedOrPort.Address });
+        _resolver = ExitResolver.Create(_settings.Dns, _loggers.CreateLogger("TorRelay.Dns"), _relayMetrics.Dns, _time, _random);
+        // A non-exit answers BEGIN and RESOLVE as C tor does: its reject-all policy refuses them.
+        _exit = new ExitHandler(_settings.Exit, new DnsStreamResolver(_resolver),
+            fp => _tracker?.Current?.FindByIdentity(fp) is not null, _loggers.CreateLogger("TorRelay.Exit"), ct);
         _circuits = new CircuitSwitch(new RelayCreateResponder(_keyStore, _random), _random, _loggers.CreateLogger("TorRelay.Circuits"), _coreMetrics)
         {
             RelayHandler = new CompositeRelayCommandHandler(
                 new ExtendHandler(_channels, () => _keyStore.Current.Identity.PublicKey.Fingerprint,
                     _settings.ExtendAllowPrivateAddresses, _loggers.CreateLogger("TorRelay.Extend"), ct),
-                new BeginDirHandler(request => dirAnswers.Answer(request), _loggers.CreateLogger("TorRelay.DirCache"), ct)),
+                new BeginDirHandler(request => dirAnswers.Answer(request), _loggers.CreateLogger("TorRelay.DirCache"), ct),
+                _exit),
         };
         _channels.CellHandler = _circuits;
+        _channels.Queues = CreateQueues(_circuits);
         foreach (var ep in _settings.OrListen)
         {
             var listener = new OrPortListener(ep, _channels, _loggers.CreateLogger("TorRelay.OrPort"), _coreMetrics);
@@ -167,6 +183,16 @@ public sealed partial class RelayNode : IAsyncDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Channels' output queues: EWMA between circuits, and MaxMemInQueues enforced by killing circuits.</summary>
+    private ChannelQueueSettings CreateQueues(CircuitSwitch circuits)
+    {
+        long max = MaxMemInQueues.Compute(_settings.MaxMemInQueues, isServer: true, MaxMemInQueues.SystemMemory(), out string? warning);
+        if (warning is not null) LogMemoryWarning(_log, warning);
+        var budget = new QueueMemoryBudget(max);
+        _ = new OomKiller(budget, c => circuits.CloseAsync(c, TorRelay.Cells.Link.DestroyReason.ResourceLimit), _loggers.CreateLogger("TorRelay.Oom"), _coreMetrics);
+        return new ChannelQueueSettings(_ewma, budget);
     }
 
     /// <summary>DataDirectory/fingerprint and fingerprint-ed25519, as C tor writes them for operators and tools.</summary>
@@ -200,7 +226,9 @@ public sealed partial class RelayNode : IAsyncDisposable
             BandwidthObserved = _publishedObserved = ObservedBandwidth,
             Family = _settings.Family,
             Contact = _settings.ContactInfo,
-            ExitPolicy = _settings.ExitPolicy,
+            // C tor publishes reject *:* while its DNS configuration is broken (has_dns_init_failed).
+            ExitPolicy = (_resolver?.IsConfigBroken == true ? ExitPolicy.RejectAll : _settings.Exit.Policy).ToDescriptorLines(),
+            Ipv6PolicySummary = _settings.Exit.IPv6Exit ? _settings.Exit.Policy.Summarize(AddressFamily.InterNetworkV6).ToString() : null,
             IdentityKey = keys.Identity,
             SigningKey = keys.Signing,
             SigningKeyCert = keys.SigningCert,
@@ -257,9 +285,17 @@ public sealed partial class RelayNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Consensus parameters the circuit layer follows (C tor's defaults when absent, clamped to its ranges).</summary>
+    private void ApplyConsensusParams(IReadOnlyDictionary<string, int> p)
+    {
+        if (_circuits is not null) _circuits.SendmeAcceptMinVersion = Math.Clamp(p.GetValueOrDefault("sendme_accept_min_version", 0), 0, 255);
+        _ewma.SetHalflife(TimeSpan.FromMilliseconds(Math.Clamp(p.GetValueOrDefault("CircuitPriorityHalflifeMsec", 30000), 1, int.MaxValue)));
+    }
+
     private void OnConsensus(MicrodescConsensus consensus)
     {
         _relayMetrics.ConsensusReceived(consensus.ValidAfter);
+        ApplyConsensusParams(consensus.Params);
         var ours = consensus.FindByIdentity(_keyStore.Current.Identity.PublicKey.Fingerprint);
         // Not listed although the consensus was made well after our upload: send the descriptor again, like tor.
         var patience = _settings.TestingTorNetwork ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(30);
@@ -341,6 +377,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         foreach (var l in _listeners) await l.DisposeAsync().ConfigureAwait(false);
         if (_channels is not null) await _channels.DisposeAsync().ConfigureAwait(false);
         _tls?.Dispose();
+        _resolver?.Dispose();
         _directory.Dispose();
         _coreMetrics.Dispose();
         _relayMetrics.Dispose();
@@ -348,6 +385,9 @@ public sealed partial class RelayNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Your relay's identity key fingerprint is '{Nickname} {Fingerprint}'; ed25519 identity {Ed25519}")]
     private static partial void LogIdentity(ILogger log, string nickname, string fingerprint, string ed25519);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogMemoryWarning(ILogger log, string warning);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded the configuration; options that take effect only after a restart: {Options}")]
     private static partial void LogReloaded(ILogger log, string options);

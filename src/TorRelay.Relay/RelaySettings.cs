@@ -1,5 +1,8 @@
 using System.Net;
 using TorRelay.Directory;
+using TorRelay.Directory.Policy;
+using TorRelay.Relay.Exit;
+using TorRelay.Relay.Exit.Dns;
 
 namespace TorRelay.Relay;
 
@@ -45,6 +48,12 @@ public sealed record RelaySettings
 
     public IReadOnlyList<string> Family { get; init; } = [];
 
-    /// <summary>Exit policy lines for the descriptor; a non-exit publishes "reject *:*".</summary>
-    public IReadOnlyList<string> ExitPolicy { get; init; } = ["reject *:*"];
+    /// <summary>The exit role: our effective exit policy (reject-all for a non-exit) and how streams connect.</summary>
+    public ExitSettings Exit { get; init; } = new() { Policy = ExitPolicy.RejectAll };
+
+    /// <summary>ServerDNS* options: how exit streams resolve names.</summary>
+    public ExitResolverOptions Dns { get; init; } = new();
+
+    /// <summary>MaxMemInQueues in bytes; 0: tor's automatic value from the machine's memory.</summary>
+    public long MaxMemInQueues { get; init; }
 }

@@ -45,8 +45,8 @@ public sealed class CircuitTests(TorNetworkFixture fixture, ITestOutputHelper ou
             Assert.True((await control.SendAsync("SIGNAL NEWNYM")).IsOk);
             await WaitAsync(async () => Hops(await CircuitStatusAsync(control), hop).Any(h => h.StartsWith("$" + fp, StringComparison.Ordinal)),
                 TimeSpan.FromSeconds(120), $"the client built no circuit with our relay at hop {hop + 1}\n" + network.LogTail(client) + network.LogTail(ours));
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
-            var result = await Socks5Download.GetAsync(client.SocksPort, "127.0.0.1", server.Port, timeout.Token);
+            var result = await ClientStreams.RunAsync(network, ct => Socks5Download.GetAsync(client.SocksPort, "127.0.0.1", server.Port, ct),
+                TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(150));
             output.WriteLine($"{option}: {result.BodyBytes} bytes in {result.Elapsed.TotalSeconds:F1} s");
             Assert.Equal(FiftyMiB, result.BodyBytes);
             Assert.Equal(server.ExpectedSha256, result.Sha256);

@@ -1,3 +1,4 @@
+using System.Net;
 using TorRelay.TestNet;
 
 namespace TorRelay.Interop;
@@ -44,6 +45,12 @@ public sealed class TorNetworkFixture : IAsyncLifetime
         var spec = new NetworkSpec
         {
             Authorities = 3, Relays = 1, Exits = 1, Client = true, BridgeClient = true, OurBridge = true,
+            OurRelayIsExit = !standIn,
+            DnsNames = new Dictionary<string, IPAddress>
+            {
+                ["bulk.test"] = IPAddress.Loopback,
+                ["resolve.test"] = IPAddress.Parse("127.0.0.9"),
+            },
             OurRelayBinary = standIn ? null : binary, OurRelayCTorStandIn = standIn,
             WorkDir = Path.Combine(RunDir, "net"),
         };

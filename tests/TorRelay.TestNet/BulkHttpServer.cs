@@ -77,6 +77,12 @@ public sealed class BulkHttpServer : IAsyncDisposable
                     n += r;
                 }
                 Requests++;
+                string headText = Encoding.ASCII.GetString(head, 0, n);
+                if (headText.StartsWith("POST ", StringComparison.Ordinal))
+                {
+                    await ReceiveUploadAsync(stream, headText, head, n);
+                    return;
+                }
                 await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.0 200 OK\r\nContent-Length: {Length}\r\nContent-Type: application/octet-stream\r\n\r\n"), _stop.Token);
                 foreach (var chunk in Body()) await stream.WriteAsync(chunk, _stop.Token);
             }
@@ -84,6 +90,27 @@ public sealed class BulkHttpServer : IAsyncDisposable
             {
             }
         }
+    }
+
+    /// <summary>A POST: reads Content-Length bytes and answers with their length and SHA-256 ("LENGTH HEX").</summary>
+    private async Task ReceiveUploadAsync(NetworkStream stream, string headText, byte[] head, int headBytes)
+    {
+        int end = headText.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        var lengthLine = headText.Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        long expected = lengthLine is null ? 0 : long.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long received = headBytes - end;
+        sha.AppendData(head, end, headBytes - end);
+        var buffer = new byte[64 * 1024];
+        while (received < expected)
+        {
+            int r = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, expected - received)), _stop.Token);
+            if (r == 0) break;
+            sha.AppendData(buffer, 0, r);
+            received += r;
+        }
+        string answer = $"{received} {Convert.ToHexString(sha.GetHashAndReset())}";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.0 200 OK\r\nContent-Length: {answer.Length}\r\n\r\n{answer}"), _stop.Token);
     }
 
     public async ValueTask DisposeAsync()

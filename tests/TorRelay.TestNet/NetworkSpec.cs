@@ -42,5 +42,14 @@ public sealed record NetworkSpec
     /// <summary>Extra torrc lines for the C tor client (e.g. "ConfluxEnabled 0" for single-path measurements).</summary>
     public IReadOnlyList<string> ClientExtraLines { get; init; } = [];
 
+    /// <summary>
+    /// Our relay is also an exit: "accept 127.0.0.1:*, reject *:*", resolving names through a
+    /// <see cref="LoopbackDnsServer"/> that knows <see cref="DnsNames"/>.
+    /// </summary>
+    public bool OurRelayIsExit { get; init; }
+
+    /// <summary>Names the loopback DNS server answers (A records); every other name is NXDOMAIN.</summary>
+    public IReadOnlyDictionary<string, System.Net.IPAddress> DnsNames { get; init; } = new Dictionary<string, System.Net.IPAddress>();
+
     public bool HasOurRelay => OurRelayBinary is not null || OurRelayCTorStandIn;
 }

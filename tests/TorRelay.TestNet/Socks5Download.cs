@@ -4,7 +4,7 @@ using System.Text;
 
 namespace TorRelay.TestNet;
 
-/// <summary>Downloads http://host:port/ through a SOCKS5 proxy (the C tor client) and hashes the body.</summary>
+/// <summary>Downloads http://host:port/ through a SOCKS5 proxy (the C tor client) and hashes the body; uploads too.</summary>
 public static class Socks5Download
 {
     public sealed record Result(long BodyBytes, string Sha256, TimeSpan Elapsed);
@@ -12,23 +12,8 @@ public static class Socks5Download
     public static async Task<Result> GetAsync(int socksPort, string host, int port, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", socksPort, ct);
+        using var tcp = await Socks5.ConnectAsync(socksPort, host, port, ct);
         var s = tcp.GetStream();
-        await s.WriteAsync(new byte[] { 5, 1, 0 }, ct);
-        var two = new byte[2];
-        await s.ReadExactlyAsync(two, ct);
-        if (two[0] != 5 || two[1] != 0) throw new IOException("SOCKS5 method refused");
-        var name = Encoding.ASCII.GetBytes(host);
-        var req = new byte[7 + name.Length];
-        req[0] = 5; req[1] = 1; req[2] = 0; req[3] = 3; req[4] = (byte)name.Length;
-        name.CopyTo(req, 5);
-        req[5 + name.Length] = (byte)(port >> 8);
-        req[6 + name.Length] = (byte)port;
-        await s.WriteAsync(req, ct);
-        var reply = new byte[10];
-        await s.ReadExactlyAsync(reply, ct);
-        if (reply[1] != 0) throw new IOException($"SOCKS5 CONNECT failed with code {reply[1]}");
         await s.WriteAsync(Encoding.ASCII.GetBytes($"GET / HTTP/1.0\r\nHost: {host}\r\n\r\n"), ct);
 
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -62,5 +47,32 @@ public static class Socks5Download
             }
         }
         return new Result(body, Convert.ToHexString(sha.GetHashAndReset()), DateTimeOffset.UtcNow - started);
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="length"/> pseudo-random bytes to a <see cref="BulkHttpServer"/> through the proxy; the
+    /// result is what the server received (its byte count and SHA-256) next to the hash of what was sent.
+    /// </summary>
+    public static async Task<(Result Received, string SentSha256)> PostAsync(int socksPort, string host, int port, long length, CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        using var tcp = await Socks5.ConnectAsync(socksPort, host, port, ct);
+        var s = tcp.GetStream();
+        await s.WriteAsync(Encoding.ASCII.GetBytes($"POST / HTTP/1.0\r\nHost: {host}\r\nContent-Length: {length}\r\n\r\n"), ct);
+        using var sent = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var rng = new Random(2424);
+        var buffer = new byte[64 * 1024];
+        for (long left = length; left > 0; left -= buffer.Length)
+        {
+            int n = (int)Math.Min(buffer.Length, left);
+            rng.NextBytes(buffer.AsSpan(0, n));
+            sent.AppendData(buffer, 0, n);
+            await s.WriteAsync(buffer.AsMemory(0, n), ct);
+        }
+        using var reader = new StreamReader(s, Encoding.ASCII);
+        string response = await reader.ReadToEndAsync(ct);
+        var answer = response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..].Split(' ');
+        var received = new Result(long.Parse(answer[0], System.Globalization.CultureInfo.InvariantCulture), answer[1], DateTimeOffset.UtcNow - started);
+        return (received, Convert.ToHexString(sent.GetHashAndReset()));
     }
 }

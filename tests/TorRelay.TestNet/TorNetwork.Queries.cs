@@ -166,6 +166,26 @@ public sealed partial class TorNetwork
         throw new TimeoutException($"client did not bootstrap within {timeout.TotalSeconds:F0} s: {phase}\n{LogTail(client)}");
     }
 
+    /// <summary>
+    /// Waits until the client can build exit circuits. C tor judges that from the exits whose descriptors it holds;
+    /// while a young network's exits re-publish (bandwidth self-tests), each new consensus can leave the client
+    /// without them for a while ("The current consensus has no exit nodes"), and streams wait until it has them.
+    /// </summary>
+    public async Task WaitForClientExitPathsAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        var client = Client ?? throw new InvalidOperationException("the network has no client");
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            string log = LogFiles.ReadAll(client.NoticeLogPath);
+            int none = log.LastIndexOf("has no exit nodes", StringComparison.Ordinal);
+            int some = log.LastIndexOf("contains exit nodes", StringComparison.Ordinal);
+            if (some > none) return;
+            await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+        }
+        throw new TimeoutException($"the client had no exit paths within {timeout.TotalSeconds:F0} s\n{LogTail(client)}");
+    }
+
     /// <summary>Nicknames of the C tor relays and exits (not authorities, client, or our relay).</summary>
     public IReadOnlyList<string> CTorRelayNicknames => Relays.Select(n => n.Nickname).ToList();
 

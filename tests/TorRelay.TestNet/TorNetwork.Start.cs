@@ -67,6 +67,13 @@ public sealed partial class TorNetwork
         // Exits resolve through a nameserver that is not there: no real DNS query ever leaves the machine.
         await File.WriteAllTextAsync(resolvConf, "nameserver 127.0.0.1\n", ct).ConfigureAwait(false);
 
+        string ourResolvConf = Path.Combine(WorkDir, "our-resolv.conf");
+        if (Spec.OurRelayIsExit && Spec.HasOurRelay && !Spec.OurRelayCTorStandIn)
+        {
+            Dns = new LoopbackDnsServer(Spec.DnsNames);
+            await File.WriteAllTextAsync(ourResolvConf, $"nameserver {Dns.EndPoint}\n", ct).ConfigureAwait(false);
+        }
+
         using (var ports = new PortAllocator())
         {
             DefineNodes(ports);
@@ -85,6 +92,7 @@ public sealed partial class TorNetwork
                 string torrc = n.IsCTor
                     ? TorrcWriter.CTor(n, authorities, exits, emptyFile, resolvConf, Environment.ProcessId, Spec.ClientExtraLines, OurBridge ?? OurRelay)
                     : n.Role == NodeRole.OurBridge ? TorrcWriter.OurRelay(n, authorities) + "BridgeRelay 1\n"
+                    : Dns is not null ? TorrcWriter.OurRelay(n, authorities, TorrcWriter.OurExit(ourResolvConf))
                     : TorrcWriter.OurRelay(n, authorities);
                 await File.WriteAllTextAsync(n.TorrcPath, torrc, ct).ConfigureAwait(false);
             }

@@ -50,6 +50,9 @@ public sealed partial class TorNetwork : IAsyncDisposable
 
     public TorNode? OurBridge => _nodes.FirstOrDefault(n => n.Role == NodeRole.OurBridge);
 
+    /// <summary>The nameserver our exit uses (<see cref="NetworkSpec.OurRelayIsExit"/>); null otherwise.</summary>
+    public LoopbackDnsServer? Dns { get; private set; }
+
     /// <summary>Every C tor instance (authorities, relays, exits, client, and a stand-in in our relay's slot).</summary>
     public IReadOnlyList<TorNode> CTorNodes => _nodes.Where(n => n.IsCTor).ToList();
 
@@ -122,6 +125,7 @@ public sealed partial class TorNetwork : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        if (Dns is not null) await Dns.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();
     }
 

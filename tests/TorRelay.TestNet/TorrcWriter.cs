@@ -91,16 +91,28 @@ internal static class TorrcWriter
     }
 
     /// <summary>Our relay's torrc: only the options it supports.</summary>
-    public static string OurRelay(TorNode node, IReadOnlyList<TorNode> authorities)
+    public static string OurRelay(TorNode node, IReadOnlyList<TorNode> authorities, string? exitLines = null)
     {
         var t = new StringBuilder();
         Common(t, node, authorities);
-        Line(t, "ExitRelay 0");
+        t.Append(exitLines ?? "ExitRelay 0\n");
         if (node.MetricsPort != 0)
         {
             Line(t, $"MetricsPort 127.0.0.1:{node.MetricsPort}");
             Line(t, "MetricsPortPolicy accept 127.0.0.1");
         }
+        return t.ToString();
+    }
+
+    /// <summary>Makes our relay an exit for 127.0.0.1 only, resolving names through <paramref name="resolvConf"/>.</summary>
+    public static string OurExit(string resolvConf)
+    {
+        var t = new StringBuilder();
+        Line(t, "ExitRelay 1");
+        Line(t, "ExitPolicy accept 127.0.0.1:*");
+        Line(t, "ExitPolicy reject *:*");
+        Line(t, "ExitPolicyRejectPrivate 0");
+        Line(t, $"ServerDNSResolvConfFile {resolvConf}");
         return t.ToString();
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using TorRelay.Cells;
 using TorRelay.Cells.Link;
@@ -10,8 +9,9 @@ namespace TorRelay.Core.Channels;
 
 /// <summary>
 /// An open link to one peer after a completed handshake. One read loop owns the inbound side and hands circuit
-/// cells to the circuit switch; outbound cells from any thread go through a bounded queue that one writer loop
-/// drains into TLS, flushing once per batch. A full queue makes senders wait: that is our backpressure.
+/// cells to the circuit switch; outbound cells from any thread are queued per circuit in a <see cref="CircuitMux"/>
+/// that one writer loop drains into TLS in EWMA order, flushing once per batch. Full queues make senders wait: that
+/// is our backpressure.
 /// </summary>
 public sealed partial class Channel : IAsyncDisposable
 {
@@ -19,19 +19,25 @@ public sealed partial class Channel : IAsyncDisposable
     private readonly ILogger _log;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closed = new();
-    private readonly Channel<byte[]> _outbound;
+    private readonly CircuitMux _outbound;
     private readonly IChannelCellHandler? _handler;
     private int _disposed;
-    private int _queued;
     private static readonly ReadOnlyMemory<byte> DestroyProtocol = new[] { (byte)DestroyReason.Protocol };
 
     /// <summary>Cells queued towards the peer at most (~1 MiB); senders wait beyond it.</summary>
-    public const int OutboundQueueCells = 2048;
+    public const int OutboundQueueCells = ChannelQueueSettings.DefaultChannelQueueCells;
+
+    /// <summary>
+    /// Cells written per flush: 31 fixed cells (15,934 bytes) fill one 16 KiB TLS record. Writing only a batch before
+    /// flushing keeps the backlog in the mux, where the EWMA order applies, rather than in the TLS pipe.
+    /// </summary>
+    public const int WriteBatchCells = 31;
 
     private readonly CoreMetrics? _metrics;
 
+    /// <param name="queues">Queueing shared by all channels (EWMA halflife, memory budget); null: C tor's defaults, no budget.</param>
     public Channel(ILinkTransport link, LinkHandshakeResult handshake, ILogger log, TimeProvider time, IChannelCellHandler? handler = null,
-        CoreMetrics? metrics = null)
+        CoreMetrics? metrics = null, ChannelQueueSettings? queues = null)
     {
         _metrics = metrics;
         _link = link;
@@ -39,11 +45,7 @@ public sealed partial class Channel : IAsyncDisposable
         _log = log;
         _time = time;
         _handler = handler;
-        _outbound = System.Threading.Channels.Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboundQueueCells)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _outbound = new CircuitMux(queues ?? new ChannelQueueSettings(new EwmaPolicy(time)));
         OpenedAt = LastActivity = time.GetUtcNow();
     }
 
@@ -51,7 +53,10 @@ public sealed partial class Channel : IAsyncDisposable
     public ConcurrentDictionary<uint, object> Circuits { get; } = new();
 
     /// <summary>Cells waiting to be written to the peer.</summary>
-    public int QueuedCells => Volatile.Read(ref _queued);
+    public int QueuedCells => _outbound.Count;
+
+    /// <summary>This channel's outbound queues (for the OOM killer and tests).</summary>
+    public CircuitMux Mux => _outbound;
 
     /// <summary>True if we made the TCP connection; decides the circuit ID high bit (tor-spec §5.1.1).</summary>
     public bool WeInitiated => !Inbound;
@@ -126,27 +131,36 @@ public sealed partial class Channel : IAsyncDisposable
             {
             }
             if (_handler is not null) await _handler.OnChannelClosedAsync(this).ConfigureAwait(false);
-            while (_outbound.Reader.TryRead(out var cell)) ArrayPool<byte>.Shared.Return(cell);
         }
     }
 
-    /// <summary>Drains the outbound queue into TLS: every cell available is written, then one flush.</summary>
+    /// <summary>Drains the outbound queues into TLS: a batch of cells in EWMA order, then one flush, until none are left.</summary>
     private async Task WriteLoopAsync(CancellationToken ct)
     {
         var output = _link.Transport.Output;
         int cellLength = Cells.LinkVersion.FixedCellLength(LinkVersion);
-        var queue = _outbound.Reader;
-        while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
+        var batch = new byte[WriteBatchCells][];
+        while (await _outbound.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (queue.TryRead(out var cell))
+            int n;
+            while ((n = _outbound.DequeueBatch(batch)) > 0)
             {
-                Interlocked.Decrement(ref _queued);
-                _metrics?.CellSent((CellCommand)cell[cellLength - Cells.LinkVersion.PayloadLength - 1]);
-                output.Write(cell.AsSpan(0, cellLength));
-                ArrayPool<byte>.Shared.Return(cell);
+                try
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        _metrics?.CellSent((CellCommand)batch[i][cellLength - Cells.LinkVersion.PayloadLength - 1]);
+                        output.Write(batch[i].AsSpan(0, cellLength));
+                    }
+                }
+                finally
+                {
+                    for (int i = 0; i < n; i++) ArrayPool<byte>.Shared.Return(batch[i]);
+                    Array.Clear(batch, 0, n);
+                }
+                var flushed = await output.FlushAsync(ct).ConfigureAwait(false);
+                if (flushed.IsCompleted || flushed.IsCanceled) return;
             }
-            var flushed = await output.FlushAsync(ct).ConfigureAwait(false);
-            if (flushed.IsCompleted || flushed.IsCanceled) break;
         }
     }
 
@@ -204,26 +218,23 @@ public sealed partial class Channel : IAsyncDisposable
         return cell;
     }
 
-    /// <summary>Queues a rented cell; waits while the queue is full. A closed channel drops it.</summary>
-    public async ValueTask EnqueueAsync(byte[] cell, CancellationToken ct)
-    {
-        try
-        {
-            Interlocked.Increment(ref _queued);
-            await _outbound.Writer.WriteAsync(cell, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
-        {
-            Interlocked.Decrement(ref _queued);
-            ArrayPool<byte>.Shared.Return(cell);
-        }
-    }
+    /// <summary>Queues a rented cell of the channel's own (no circuit: sent before circuits' cells); waits while the channel is full.</summary>
+    public ValueTask EnqueueAsync(byte[] cell, CancellationToken ct) => _outbound.EnqueueAsync(cell, null, ct);
+
+    /// <summary>
+    /// Queues a rented cell of <paramref name="circuit"/> (ownership passes to the channel); waits while that circuit's
+    /// queue or the channel is full. A closed channel drops it.
+    /// </summary>
+    public ValueTask EnqueueAsync(byte[] cell, object? circuit, CancellationToken ct) => _outbound.EnqueueAsync(cell, circuit, ct);
+
+    /// <summary>Drops the cells queued for <paramref name="circuit"/> (it closed); returns the bytes freed.</summary>
+    public long DetachCircuit(object circuit) => _outbound.DetachCircuit(circuit);
 
     public async ValueTask CloseAsync(string reason)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         LogClosed(_log, Describe(), Inbound ? "inbound" : "outbound", reason);
-        _outbound.Writer.TryComplete();
+        _outbound.Close();
         _closed.Cancel();
         try
         {

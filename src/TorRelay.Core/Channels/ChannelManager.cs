@@ -47,6 +47,9 @@ public sealed partial class ChannelManager : IAsyncDisposable
     /// <summary>Handles circuit cells on every channel opened from now on (the circuit switch).</summary>
     public IChannelCellHandler? CellHandler { get; set; }
 
+    /// <summary>Output queues of every channel opened from now on: EWMA scheduling and the shared memory budget.</summary>
+    public ChannelQueueSettings? Queues { get; set; }
+
     public int Count
     {
         get { lock (_gate) return _all.Count; }
@@ -158,7 +161,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
 
     private Channel Open(ILinkTransport link, LinkHandshakeResult result, bool replaceCanonical = true)
     {
-        var channel = new Channel(link, result, _loggers.CreateLogger("TorRelay.Channel"), _time, CellHandler, _metrics);
+        var channel = new Channel(link, result, _loggers.CreateLogger("TorRelay.Channel"), _time, CellHandler, _metrics, Queues);
         lock (_gate)
         {
             _all.Add(channel);

@@ -47,6 +47,12 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         _log = log;
     }
 
+    /// <summary>
+    /// Consensus parameter sendme_accept_min_version: circuit SENDMEs of a lower version are refused (1: only
+    /// authenticated SENDMEs, prop 289). The role updates it from each consensus.
+    /// </summary>
+    public int SendmeAcceptMinVersion { get; set; }
+
     /// <summary>The role's handler for relay commands addressed to us (EXTEND2, BEGIN …).</summary>
     public IRelayCommandHandler? RelayHandler { get; set; }
 
@@ -201,7 +207,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             bool ours = Decrypt(circuit.Crypto, payload, body);
             if (!ours && next is not null)
             {
-                await next.EnqueueAsync(cell, ct).ConfigureAwait(false);
+                await next.EnqueueAsync(cell, circuit, ct).ConfigureAwait(false);
                 _metrics?.CellSwitched(Stopwatch.GetElapsedTime(started));
                 return null;
             }
@@ -270,7 +276,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             // The client's authenticated SENDME will carry the digest of every 100th DATA cell (prop 289).
             if (isData && ++circuit.DataPackaged % RelayCircuit.CircuitIncrement == 0)
                 circuit.ExpectedSendmeDigests.Enqueue(circuit.Crypto.LastBackwardDigest.ToArray());
-            await circuit.Previous.EnqueueAsync(cell, ct).ConfigureAwait(false);
+            await circuit.Previous.EnqueueAsync(cell, circuit, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -368,19 +374,24 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             circuitSendme = new byte[3 + SendmeMessage.DigestLength];
             new SendmeMessage(circuit.Crypto.LastForwardDigest).EncodeTo(circuitSendme);
         }
-        bool streamSendme = false;
-        if (circuit.Streams.TryGetValue(header.StreamId, out var stream) && RelayCellHeader.TryGetData(cellBody.Span, out var data))
-            streamSendme = stream.OnData(data);
+        // Stream SENDMEs go back as the stream's reader consumes the data (EdgeStream.Consume). DATA for a stream we
+        // ended is dropped: the client may not have seen our END yet.
+        if (circuit.Streams.TryGetValue(header.StreamId, out var stream) && RelayCellHeader.TryGetData(cellBody.Span, out var data)
+            && !stream.OnData(data))
+        {
+            LogStreamWindowOverrun(_log, circuit.Previous.Describe(), header.StreamId);
+            await stream.EndAsync(EndReason.TorProtocol).ConfigureAwait(false);
+        }
         if (circuitSendme is not null) await SendRelayAsync(circuit, RelayCommand.Sendme, 0, circuitSendme).ConfigureAwait(false);
-        if (streamSendme) await SendRelayAsync(circuit, RelayCommand.Sendme, header.StreamId, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
     }
 
     /// <summary>A SENDME for data we sent: circuit-level ones must echo our digest when authenticated (v1).</summary>
-    private static bool OnSendme(RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> cellBody)
+    private bool OnSendme(RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> cellBody)
     {
         if (header.StreamId != 0)
             return !circuit.Streams.TryGetValue(header.StreamId, out var stream) || stream.PackageWindow.Replenish();
         if (!RelayCellHeader.TryGetData(cellBody, out var data) || !SendmeMessage.TryDecode(data, out var sendme, out _)) return false;
+        if (sendme.Version < SendmeAcceptMinVersion) return false;
         if (!circuit.ExpectedSendmeDigests.TryDequeue(out var expected)) return false;
         if (sendme.Version == 1 && !sendme.DigestEquals(expected)) return false;
         return circuit.PackageWindow.Replenish();
@@ -472,6 +483,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     public async ValueTask CloseAsync(RelayCircuit circuit, DestroyReason reason, bool fromPrevious = false)
     {
         if (!circuit.TryClose()) return;
+        // C tor's circuit_about_to_free: a closed circuit's queued cells are dropped, not sent (also what frees them on OOM).
+        circuit.Next?.DetachCircuit(circuit);
+        circuit.Previous.DetachCircuit(circuit);
         Interlocked.Decrement(ref _circuitsOpen);
         _metrics?.CircuitClosed();
         if (reason == DestroyReason.Protocol && !fromPrevious) _metrics?.CircuitProtocolViolation();
@@ -523,6 +537,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closing a circuit from {Peer}: SENDME that does not match what we sent")]
     private static partial void LogBadSendme(ILogger log, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ending stream {StreamId} from {Peer}: DATA beyond its deliver window")]
+    private static partial void LogStreamWindowOverrun(ILogger log, string peer, ushort streamId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored relay command {Command} addressed to us")]
     private static partial void LogIgnoredRelay(ILogger log, string command);

@@ -32,6 +32,7 @@ public sealed partial class CoreMetrics : IDisposable
     private readonly LabelledCounters _traffic;
     private readonly CellCounters _cells;
     private readonly LabelledCounters _circuitsOpen;
+    private readonly LabelledCounters _oomBytes;
     private long _destroyCells;
     private long _dropCells;
     private long _protocolViolations;
@@ -52,6 +53,9 @@ public sealed partial class CoreMetrics : IDisposable
         _traffic = new LabelledCounters([[MetricLabels.Tag("direction", "read")], [MetricLabels.Tag("direction", "written")]]);
         _cells = new CellCounters();
         _circuitsOpen = new LabelledCounters([[MetricLabels.Tag("state", "opened")]]);
+        // C tor writes all four subsystems; only cell queues have an OOM handler here so far.
+        _oomBytes = new LabelledCounters([[MetricLabels.Tag("subsys", "cell")], [MetricLabels.Tag("subsys", "dns")],
+            [MetricLabels.Tag("subsys", "geoip")], [MetricLabels.Tag("subsys", "hsdir")]]);
         _handshakeKind = new KeyValuePair<string, object?>[4];
         for (int k = 0; k < _handshakeKind.Length; k++)
             _handshakeKind[k] = MetricLabels.Tag("kind", MetricLabels.Of((HandshakeKind)k));
@@ -68,6 +72,8 @@ public sealed partial class CoreMetrics : IDisposable
         _meter.CreateObservableCounter("tor_relay_circ_proto_violation_total", () => Interlocked.Read(ref _protocolViolations), null,
             "Total number of circuit protocol violation");
         _meter.CreateObservableCounter("tor_relay_load_onionskins_total", _onionskins.Observe, null, "Total number of onionskins handled");
+        _meter.CreateObservableCounter("tor_relay_load_oom_bytes_total", _oomBytes.Observe, null,
+            "Total number of bytes the OOM has freed by subsystem");
         // A byte total, but C tor names it without _total; a counter here would be exported as ..._bytes_total, which
         // C tor dashboards do not query. rate() works the same on the gauge.
         _meter.CreateObservableUpDownCounter("tor_relay_traffic_bytes", _traffic.Observe, "By", "Traffic related counters");
@@ -126,6 +132,9 @@ public sealed partial class CoreMetrics : IDisposable
 
     /// <summary>We closed a circuit because its peer broke the protocol (DESTROY reason PROTOCOL, sent by us).</summary>
     public void CircuitProtocolViolation() => Interlocked.Increment(ref _protocolViolations);
+
+    /// <summary>The OOM killer freed <paramref name="bytes"/> of queued cells (C tor's oom_stats_n_bytes_removed_cell).</summary>
+    public void OomBytesFreed(long bytes) => _oomBytes.Add(0, bytes);
 
     /// <summary>A CREATE/CREATE2/CREATE_FAST onionskin was handed to a handshake worker.</summary>
     public void OnionskinProcessed(HandshakeType type)

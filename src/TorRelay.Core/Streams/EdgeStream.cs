@@ -1,22 +1,32 @@
-using System.Threading.Channels;
+using System.Buffers;
+using System.IO.Pipelines;
 using TorRelay.Cells.Relay;
 using TorRelay.Core.Circuits;
 
 namespace TorRelay.Core.Streams;
 
 /// <summary>
-/// A stream that ends at this hop (BEGIN_DIR now, exit streams later): incoming DATA is queued for the role's handler,
-/// outgoing data is cut into DATA cells within the stream's and the circuit's package windows (500/50 and 1000/100).
+/// A stream that ends at this hop (BEGIN_DIR, exit streams). Incoming DATA goes into a pipe the role's handler reads;
+/// stream SENDMEs go back only once the handler has consumed the data (C tor's
+/// sendme_connection_edge_consider_sending), so a slow destination slows the client instead of filling our memory.
+/// Outgoing data is cut into DATA cells within the stream's and the circuit's package windows (500/50, 1000/100).
 /// </summary>
 public sealed class EdgeStream
 {
     public const int StreamWindow = 500;
     public const int StreamIncrement = 50;
 
+    /// <summary>C tor's connection_outbuf_too_full: no SENDME while more than 10 cells' worth waits for the destination.</summary>
+    public const int MaxUnconsumedBytes = 10 * RelayCellHeader.MaxDataLength;
+
     private readonly CircuitSwitch _switch;
-    private readonly Channel<byte[]> _incoming = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private int _delivered;
+    private readonly object _gate = new();
+    // The client can have at most a window of data in flight, so the pipe never needs to push back on the read loop.
+    private readonly Pipe _incoming = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+    private int _deliverWindow = StreamWindow;
+    private long _unconsumed;
+    private bool _inputDone;
+    private readonly CancellationTokenSource _ended = new();
 
     internal EdgeStream(CircuitSwitch circuits, RelayCircuit circuit, ushort id)
     {
@@ -30,20 +40,65 @@ public sealed class EdgeStream
     public SendWindow PackageWindow { get; } = new(StreamWindow, StreamIncrement);
     public bool IsClosed { get; private set; }
 
-    /// <summary>Data the client sent, in order; completes when it sends END or the circuit closes.</summary>
-    public ChannelReader<byte[]> Incoming => _incoming.Reader;
+    /// <summary>Cancelled once the stream is over for either side (END either way, or the circuit closed).</summary>
+    public CancellationToken EndedToken => _ended.Token;
 
-    internal bool OnData(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Data the client sent, in order; completes when it sends END or the circuit closes. Read it with
+    /// <see cref="ReadAsync"/> and hand every buffer back through <see cref="Consume"/>.
+    /// </summary>
+    public ValueTask<ReadResult> ReadAsync(CancellationToken ct) => _incoming.Reader.ReadAsync(ct);
+
+    /// <summary>Marks all of <paramref name="buffer"/> (from <see cref="ReadAsync"/>) consumed; may send stream SENDMEs.</summary>
+    public async ValueTask Consume(ReadOnlySequence<byte> buffer)
     {
-        _incoming.Writer.TryWrite(data.ToArray());
-        return ++_delivered % StreamIncrement == 0;
+        _incoming.Reader.AdvanceTo(buffer.End);
+        int sendmes = 0;
+        lock (_gate)
+        {
+            _unconsumed -= buffer.Length;
+            while (_deliverWindow <= StreamWindow - StreamIncrement && _unconsumed <= MaxUnconsumedBytes && !IsClosed)
+            {
+                _deliverWindow += StreamIncrement;
+                sendmes++;
+            }
+        }
+        for (int i = 0; i < sendmes; i++)
+            await _switch.SendRelayAsync(Circuit, RelayCommand.Sendme, Id, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
     }
 
+    /// <summary>A DATA cell for this stream; false if the client overran our deliver window (a protocol violation).</summary>
+    internal bool OnData(ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            if (_inputDone) return true;
+            if (--_deliverWindow < 0) return false;
+            _unconsumed += data.Length;
+            _incoming.Writer.Write(data);
+            // Completes at once: the pipe has no pause threshold.
+            _ = _incoming.Writer.FlushAsync(CancellationToken.None);
+        }
+        return true;
+    }
+
+    /// <summary>The client ended the stream or the circuit went away: the reader sees the end of the data.</summary>
     internal void OnEnd()
     {
         IsClosed = true;
-        _incoming.Writer.TryComplete();
+        CompleteInput();
         PackageWindow.Cancel();
+    }
+
+    private void CompleteInput()
+    {
+        lock (_gate)
+        {
+            if (_inputDone) return;
+            _inputDone = true;
+            _incoming.Writer.Complete();
+        }
+        _ended.Cancel();
     }
 
     public ValueTask SendConnectedAsync(ReadOnlyMemory<byte> body = default) =>
@@ -63,13 +118,18 @@ public sealed class EdgeStream
         }
     }
 
-    /// <summary>Ends the stream from our side (tor-spec §6.3).</summary>
-    public async ValueTask EndAsync(EndReason reason)
+    /// <summary>Ends the stream from our side (tor-spec §6.3) with an END cell built by the caller's message.</summary>
+    public async ValueTask EndAsync(EndMessage end)
     {
         if (IsClosed) return;
         IsClosed = true;
-        _incoming.Writer.TryComplete();
+        CompleteInput();
+        PackageWindow.Cancel();
         Circuit.Streams.TryRemove(Id, out _);
-        await _switch.SendRelayAsync(Circuit, RelayCommand.End, Id, new byte[] { (byte)reason }).ConfigureAwait(false);
+        var body = new byte[1 + 16 + 4];
+        int n = end.EncodeTo(body);
+        await _switch.SendRelayAsync(Circuit, RelayCommand.End, Id, body.AsMemory(0, n)).ConfigureAwait(false);
     }
+
+    public ValueTask EndAsync(EndReason reason) => EndAsync(new EndMessage(reason));
 }

@@ -73,6 +73,10 @@ public static class OptionTable
         new("ServerDNSResolvConfFile", OptionType.Filename),
         new("ServerDNSDetectHijacking", OptionType.Bool, "1"),
         new("ServerDNSAllowBrokenConfig", OptionType.Bool, "1"),
+        new("ServerDNSRandomizeCase", OptionType.Bool, "1"),
+        new("ServerDNSSearchDomains", OptionType.Bool, "0"),
+        new("ServerDNSAllowNonRFC953Hostnames", OptionType.Bool, "0"),
+        new("RefuseUnknownExits", OptionType.AutoBool, "auto"),
 
         // Logging.
         new("Log", OptionType.LineList),

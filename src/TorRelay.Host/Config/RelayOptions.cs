@@ -130,6 +130,12 @@ public sealed record RelayOptions
     public string? ServerDNSResolvConfFile { get; init; }
     public bool ServerDNSDetectHijacking { get; init; } = true;
     public bool ServerDNSAllowBrokenConfig { get; init; } = true;
+    public bool ServerDNSRandomizeCase { get; init; } = true;
+    public bool ServerDNSSearchDomains { get; init; }
+    public bool ServerDNSAllowNonRFC953Hostnames { get; init; }
+
+    /// <summary>null: auto (the consensus parameter refuseunknownexits, 1 by default).</summary>
+    public bool? RefuseUnknownExits { get; init; }
 
     // ---- Logging ----
 

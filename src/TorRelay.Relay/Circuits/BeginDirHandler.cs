@@ -53,13 +53,15 @@ public sealed partial class BeginDirHandler(Func<byte[], byte[]> answer, ILogger
     private static async Task<byte[]?> ReadRequestAsync(EdgeStream stream, CancellationToken ct)
     {
         var buffer = new MemoryStream();
-        await foreach (var chunk in stream.Incoming.ReadAllAsync(ct).ConfigureAwait(false))
+        while (true)
         {
-            buffer.Write(chunk);
+            var read = await stream.ReadAsync(ct).ConfigureAwait(false);
+            foreach (var segment in read.Buffer) buffer.Write(segment.Span);
+            await stream.Consume(read.Buffer).ConfigureAwait(false);
             if (buffer.Length > MaxRequestBytes) return null;
             if (EndsHeaders(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))) return buffer.ToArray();
+            if (read.IsCompleted) return null;
         }
-        return null;
     }
 
     private static bool EndsHeaders(ReadOnlySpan<byte> bytes) => bytes.IndexOf("\r\n\r\n"u8) >= 0 || bytes.IndexOf("\n\n"u8) >= 0;

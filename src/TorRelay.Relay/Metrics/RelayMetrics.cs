@@ -42,7 +42,11 @@ public sealed class RelayMetrics : IDisposable
             "Descriptor uploads to directory authorities, by result");
         _meter.CreateObservableGauge("torrelay_cpu_core_busy_ratio", _cpu.Observe, null,
             "Share of time each CPU core was busy since the previous scrape");
+        Dns = new ExitDnsMetrics(_meter);
     }
+
+    /// <summary>The exit resolver's queries and errors.</summary>
+    public ExitDnsMetrics Dns { get; }
 
     private readonly CpuCoreLoad _cpu = new();
 

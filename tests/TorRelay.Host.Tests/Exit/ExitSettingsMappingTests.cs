@@ -1,0 +1,60 @@
+using System.Net;
+using TorRelay.Directory.Policy;
+using TorRelay.Host.Config;
+
+namespace TorRelay.Host.Tests.Exit;
+
+/// <summary>torrc exit options become the policy we enforce and publish, as C tor builds it.</summary>
+public sealed class ExitSettingsMappingTests
+{
+    private const string Base = """
+        TestingTorNetwork 1
+        DirAuthority auth0 orport=5000 no-v2 v3ident=0000000000000000000000000000000000000000 127.0.0.1:5001 0000000000000000000000000000000000000000
+        Nickname test
+        DataDirectory /tmp/torrelay-exit-mapping-test
+        ORPort 127.0.0.1:9001
+        Address 127.0.0.1
+
+        """;
+
+    private static Relay.RelaySettings Map(string lines)
+    {
+        var warnings = new List<string>();
+        return RelaySettingsMapper.Map(ConfigLoader.LoadFromString(Base + lines), warnings);
+    }
+
+    [Fact]
+    public void ALoopbackOnlyExitPublishesItsAcceptLines()
+    {
+        var s = Map("ExitRelay 1\nExitPolicy reject 127.0.0.1:4000\nExitPolicy accept 127.0.0.1:*\nExitPolicy reject *:*\nExitPolicyRejectPrivate 0\n");
+        Assert.Equal(["reject 127.0.0.1:4000", "accept 127.0.0.1:*", "reject *:*"], s.Exit.Policy.ToDescriptorLines());
+        Assert.Equal(PolicyResult.Accepted, s.Exit.Policy.Evaluate(IPAddress.Loopback, 80));
+        Assert.Equal(PolicyResult.Rejected, s.Exit.Policy.Evaluate(IPAddress.Loopback, 4000));
+        Assert.Equal(PolicyResult.Rejected, s.Exit.Policy.Evaluate(IPAddress.Parse("127.0.0.2"), 80));
+    }
+
+    [Fact]
+    public void RejectPrivateShadowsLoopbackAccepts()
+    {
+        var s = Map("ExitRelay 1\nExitPolicy accept 127.0.0.1:*\nExitPolicy reject *:*\nExitPolicyRejectPrivate 1\n");
+        Assert.Equal(PolicyResult.Rejected, s.Exit.Policy.Evaluate(IPAddress.Loopback, 80));
+        Assert.True(s.Exit.Policy.IsRejectStar);
+    }
+
+    [Fact]
+    public void ANonExitRejectsEverything()
+    {
+        var s = Map("ExitRelay 0\n");
+        Assert.True(s.Exit.Policy.IsRejectStar);
+        Assert.Equal(["reject *:*"], s.Exit.Policy.ToDescriptorLines());
+    }
+
+    [Fact]
+    public void ServerDnsOptionsReachTheResolver()
+    {
+        var s = Map("ServerDNSResolvConfFile /tmp/x-resolv.conf\nServerDNSAllowBrokenConfig 0\nServerDNSRandomizeCase 0\n");
+        Assert.Equal("/tmp/x-resolv.conf", s.Dns.ResolvConfFile);
+        Assert.False(s.Dns.AllowBrokenConfig);
+        Assert.False(s.Dns.RandomizeCase);
+    }
+}
