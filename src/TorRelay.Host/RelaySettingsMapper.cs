@@ -59,6 +59,7 @@ public static class RelaySettingsMapper
                 AllowNonRFC953Hostnames = o.ServerDNSAllowNonRFC953Hostnames,
             },
             MaxMemInQueues = (long)Math.Min(o.MaxMemInQueues, long.MaxValue),
+            Dos = o.Dos,
         };
     }
 

@@ -5,11 +5,14 @@ public static class RelayIdentityInfo
 {
     /// <summary>
     /// Implemented: link protocols 3-5 with Ed25519-SHA256-RFC5705 authentication; circuits with CREATE2/EXTEND2, ntor
-    /// and ntor-v3 (Relay=2-4); a directory cache over BEGIN_DIR serving both consensus flavours (Cons=1-2), server
-    /// descriptors (Desc=1-2) and microdescriptors (Microdesc=1-2), DirCache=2. Not yet, so not claimed: flow control
-    /// beyond SENDMEs to our own streams (FlowCtrl), onion-service roles (HSDir, HSIntro, HSRend), padding, conflux.
+    /// and ntor-v3 (Relay=2-4); authenticated SENDMEs (FlowCtrl=1, prop 289) and congestion control negotiated in
+    /// ntor-v3 with XON/XOFF stream flow control at the exit (FlowCtrl=2, prop 324; C tor clients ask for it only from
+    /// exits claiming both FlowCtrl=2 and Relay=4); a directory cache over BEGIN_DIR serving both consensus flavours
+    /// (Cons=1-2), server descriptors (Desc=1-2) and microdescriptors (Microdesc=1-2), DirCache=2. Not yet, so not
+    /// claimed: onion-service roles (HSDir, HSIntro, HSRend), padding, conflux (which FlowCtrl=2 would let clients use
+    /// only together with Conflux=1).
     /// </summary>
-    public const string Protocols = "Cons=1-2 Desc=1-2 DirCache=2 Link=3-5 LinkAuth=3 Microdesc=1-2 Relay=2-4";
+    public const string Protocols = "Cons=1-2 Desc=1-2 DirCache=2 FlowCtrl=1-2 Link=3-5 LinkAuth=3 Microdesc=1-2 Relay=2-4";
 
     /// <summary>Not "Tor …", so authorities do not version-check us as C tor (see dir-spec "platform").</summary>
     public static string Platform =>

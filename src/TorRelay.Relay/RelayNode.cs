@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using TorRelay.Core.Channels;
 using TorRelay.Core.Circuits;
 using TorRelay.Core.Metrics;
+using TorRelay.Core.Dos;
 using TorRelay.Relay.Metrics;
 using TorRelay.Relay.Circuits;
 using TorRelay.Crypto;
@@ -53,6 +54,7 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly RelayMetrics _relayMetrics;
     private readonly BandwidthHistory _bandwidth = new();
     private readonly EwmaPolicy _ewma;
+    private readonly DosMitigation _dos;
     private long _publishedObserved;
 
     /// <summary>What we publish as observed bandwidth: measured, but never above our configured rate.</summary>
@@ -73,6 +75,8 @@ public sealed partial class RelayNode : IAsyncDisposable
         _started = time.GetUtcNow();
         _relayMetrics = new RelayMetrics(time: time);
         _ewma = new EwmaPolicy(time);
+        _dos = new DosMitigation(DosOptions.FromConsensus(null, settings.Dos), time, _random, loggers.CreateLogger("TorRelay.Dos"));
+        _relayMetrics.DosSource = () => _dos.Stats;
     }
 
     /// <summary>Loaded on <see cref="RunAsync"/>.</summary>
@@ -153,11 +157,12 @@ public sealed partial class RelayNode : IAsyncDisposable
                 new BeginDirHandler(request => dirAnswers.Answer(request), _loggers.CreateLogger("TorRelay.DirCache"), ct),
                 _exit),
         };
+        _circuits.Dos = _dos;
         _channels.CellHandler = _circuits;
         _channels.Queues = CreateQueues(_circuits);
         foreach (var ep in _settings.OrListen)
         {
-            var listener = new OrPortListener(ep, _channels, _loggers.CreateLogger("TorRelay.OrPort"), _coreMetrics);
+            var listener = new OrPortListener(ep, _channels, _loggers.CreateLogger("TorRelay.OrPort"), _coreMetrics, _dos);
             listener.Start();
             _listeners.Add(listener);
         }
@@ -288,7 +293,12 @@ public sealed partial class RelayNode : IAsyncDisposable
     /// <summary>Consensus parameters the circuit layer follows (C tor's defaults when absent, clamped to its ranges).</summary>
     private void ApplyConsensusParams(IReadOnlyDictionary<string, int> p)
     {
-        if (_circuits is not null) _circuits.SendmeAcceptMinVersion = Math.Clamp(p.GetValueOrDefault("sendme_accept_min_version", 0), 0, 255);
+        _dos.Options = DosOptions.FromConsensus(p, _settings.Dos);
+        if (_circuits is not null)
+        {
+            _circuits.SendmeAcceptMinVersion = Math.Clamp(p.GetValueOrDefault("sendme_accept_min_version", 0), 0, 255);
+            _circuits.CongestionParams = TorRelay.Core.Circuits.Congestion.CongestionControlParams.FromConsensus(p);
+        }
         _ewma.SetHalflife(TimeSpan.FromMilliseconds(Math.Clamp(p.GetValueOrDefault("CircuitPriorityHalflifeMsec", 30000), 1, int.MaxValue)));
     }
 
@@ -368,6 +378,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             {
                 lastHeartbeatLog = now;
                 LogHeartbeat(_log, (long)(now - _started).TotalHours, Channels.Count, Circuits.CircuitsOpen);
+                DosHeartbeat.Log(_log, _dos.Stats, _dos.Options);
             }
         }
     }

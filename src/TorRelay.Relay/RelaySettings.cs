@@ -54,6 +54,9 @@ public sealed record RelaySettings
     /// <summary>ServerDNS* options: how exit streams resolve names.</summary>
     public ExitResolverOptions Dns { get; init; } = new();
 
+    /// <summary>DoS* options from the torrc; what they leave unset comes from the consensus.</summary>
+    public TorRelay.Core.Dos.DosTorrcOptions Dos { get; init; } = TorRelay.Core.Dos.DosTorrcOptions.Unset;
+
     /// <summary>MaxMemInQueues in bytes; 0: tor's automatic value from the machine's memory.</summary>
     public long MaxMemInQueues { get; init; }
 }

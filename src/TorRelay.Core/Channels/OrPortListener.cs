@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TorRelay.Core.Dos;
 using TorRelay.Core.Metrics;
 
 namespace TorRelay.Core.Channels;
@@ -9,7 +10,8 @@ namespace TorRelay.Core.Channels;
 /// Accepts connections on one ORPort address and hands each to the channel manager on its own task, so a slow
 /// handshake never delays the next accept (the accept loop only accepts, as Kestrel's does).
 /// </summary>
-public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager channels, ILogger log, CoreMetrics? metrics = null) : IAsyncDisposable
+public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager channels, ILogger log, CoreMetrics? metrics = null,
+    DosMitigation? dos = null) : IAsyncDisposable
 {
     /// <summary>Handshakes in progress at most; beyond this new connections are closed at once.</summary>
     public const int MaxConcurrentHandshakes = 256;
@@ -50,18 +52,27 @@ public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager c
                 continue;
             }
             client.NoDelay = true;
-            if (Interlocked.Increment(ref _handshaking) > MaxConcurrentHandshakes)
+            // C tor's connection DoS defence runs at accept, before TLS, on every inbound connection (relays too).
+            var remote = (client.RemoteEndPoint as IPEndPoint)?.Address;
+            if (remote is not null && dos is not null && !dos.OnClientConnection(remote))
             {
-                Interlocked.Decrement(ref _handshaking);
                 metrics?.ConnectionRejected(ConnectionType.Or, client.AddressFamily);
                 client.Dispose();
                 continue;
             }
-            _ = ServeAsync(client, ct);
+            if (Interlocked.Increment(ref _handshaking) > MaxConcurrentHandshakes)
+            {
+                Interlocked.Decrement(ref _handshaking);
+                if (remote is not null) dos?.OnClientConnectionClosed(remote);
+                metrics?.ConnectionRejected(ConnectionType.Or, client.AddressFamily);
+                client.Dispose();
+                continue;
+            }
+            _ = ServeAsync(client, remote, ct);
         }
     }
 
-    private async Task ServeAsync(Socket client, CancellationToken ct)
+    private async Task ServeAsync(Socket client, IPAddress? remote, CancellationToken ct)
     {
         try
         {
@@ -80,6 +91,10 @@ public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager c
         catch (Exception e)
         {
             LogServeFailed(log, e.GetType().Name, e.Message);
+        }
+        finally
+        {
+            if (remote is not null) dos?.OnClientConnectionClosed(remote);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Net;
+using TorRelay.Core.Dos;
 using Microsoft.Extensions.Logging;
 using TorRelay.Cells;
 using TorRelay.Cells.Circuits;
@@ -6,6 +8,7 @@ using TorRelay.Cells.Link;
 using TorRelay.Cells.Relay;
 using System.Diagnostics;
 using TorRelay.Core.Channels;
+using TorRelay.Core.Circuits.Congestion;
 using TorRelay.Core.Metrics;
 using TorRelay.Core.Streams;
 using TorRelay.Crypto;
@@ -42,6 +45,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     public CircuitSwitch(ICreateResponder responder, IRandomSource random, ILogger log, CoreMetrics? metrics = null)
     {
         _metrics = metrics;
+        CongestionStats = metrics?.Congestion ?? new CongestionControlStats();
         _responder = responder;
         _random = random;
         _log = log;
@@ -52,6 +56,22 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     /// authenticated SENDMEs, prop 289). The role updates it from each consensus.
     /// </summary>
     public int SendmeAcceptMinVersion { get; set; }
+
+    /// <summary>Congestion control parameters from the latest consensus (C tor's defaults until then).</summary>
+    public CongestionControlParams CongestionParams { get; set; } = CongestionControlParams.Default;
+
+    /// <summary>Relay-wide congestion control statistics (the MetricsPort's, when metrics are on).</summary>
+    public CongestionControlStats CongestionStats { get; }
+
+    /// <summary>The relay-wide monotonic clock verdict shared by every circuit and stream.</summary>
+    public MonotonicClockCheck CongestionClock { get; } = new();
+
+    /// <summary>The DoS defences (C tor's dos.c) for CREATE cells from clients; null: none.</summary>
+    public DosMitigation? Dos { get; set; }
+
+    /// <summary>The client address a CREATE counts against (C tor's channel_is_client): null for relays.</summary>
+    private static IPAddress? DosAddress(Channel channel) =>
+        channel.Peer is null && channel.Handshake.RemoteEndPoint is IPEndPoint ep ? ep.Address : null;
 
     /// <summary>The role's handler for relay commands addressed to us (EXTEND2, BEGIN …).</summary>
     public IRelayCommandHandler? RelayHandler { get; set; }
@@ -69,7 +89,8 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
                 HandleCreate(channel, header, payload);
                 return ValueTask.FromResult<string?>(null);
             case CellCommand.Create:
-                // TAP (CREATE) is gone from tor: refuse it.
+                // TAP (CREATE) is gone from tor: refuse it (C tor still counts it for the DoS defence).
+                if (DosAddress(channel) is { } tapClient) Dos?.OnCreateCell(tapClient);
                 return SendDestroyAsync(channel, header.CircId, DestroyReason.Protocol, ct);
             case CellCommand.Created2 or CellCommand.CreatedFast or CellCommand.Created:
                 HandleCreated(channel, header, payload);
@@ -99,6 +120,8 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
 
     private void HandleCreate(Channel channel, CellHeader header, ReadOnlySequence<byte> payload)
     {
+        var dosAddress = DosAddress(channel);
+        if (dosAddress is not null) Dos?.OnCreateCell(dosAddress);
         var id = header.CircId;
         // tor-spec §5.1.1: the side that opened the connection sets the high bit of the IDs it picks.
         bool highBit = (id.Value & 0x8000_0000u) != 0;
@@ -111,6 +134,13 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         if (!channel.Circuits.TryAdd(id.Value, Pending))
         {
             LogDuplicateCreate(_log, channel.Describe(), id.Value);
+            return;
+        }
+        // C tor's refuse-cell defence: a client address marked for creating circuits too fast.
+        if (dosAddress is not null && Dos is not null && !Dos.AllowCreate(dosAddress))
+        {
+            channel.Circuits.TryRemove(id.Value, out _);
+            _ = SendDestroyCellAsync(channel, id, DestroyReason.ResourceLimit, CancellationToken.None);
             return;
         }
         if (Interlocked.Increment(ref _pendingHandshakes) > MaxPendingHandshakes)
@@ -132,9 +162,12 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         long started = Stopwatch.GetTimestamp();
         byte[]? reply = null;
         byte[] keys = new byte[RelayCryptoLayer.KeyMaterialLength];
+        var cc = CongestionParams;
+        bool congestionControl = false;
         try
         {
-            reply = command == CellCommand.CreateFast ? RespondFast(createPayload, keys) : RespondCreate2(createPayload, keys);
+            reply = command == CellCommand.CreateFast ? RespondFast(createPayload, keys)
+                : RespondCreate2(createPayload, keys, cc.Enabled ? (byte)cc.SendmeInc : null, out congestionControl);
         }
         finally
         {
@@ -156,8 +189,10 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         _metrics?.HandshakeCompleted(command == CellCommand.CreateFast ? HandshakeKind.Fast
             : TypeOf(command, new ReadOnlySequence<byte>(createPayload)) == HandshakeType.NtorV3 ? HandshakeKind.NtorV3 : HandshakeKind.Ntor,
             Stopwatch.GetElapsedTime(started));
-        var circuit = new RelayCircuit(channel, id, new RelayCryptoLayer(keys));
+        var congestion = congestionControl ? new CircuitCongestion(cc, CongestionStats, CongestionClock) : null;
+        var circuit = new RelayCircuit(channel, id, new RelayCryptoLayer(keys), congestion);
         Array.Clear(keys);
+        if (congestion is not null) LogCongestionControl(_log, channel.Describe(), congestion.SendmeIncrement);
         channel.Circuits[id.Value] = new CircuitLeg(circuit, IsPrevious: true);
         Interlocked.Increment(ref _circuitsOpen);
         Interlocked.Increment(ref _circuitsCreated);
@@ -173,11 +208,13 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         return CreateFastHandshake.ServerRespond(create.X.Span, _random, reply, keys) ? reply : null;
     }
 
-    private byte[]? RespondCreate2(byte[] payload, byte[] keys)
+    private byte[]? RespondCreate2(byte[] payload, byte[] keys, byte? sendmeInc, out bool congestionControl)
     {
+        congestionControl = false;
         if (!Create2Cell.TryDecode(payload, out var create, out _)) return null;
         Span<byte> reply = stackalloc byte[LinkVersion.PayloadLength];
-        if (!_responder.TryRespond(create.HandshakeType, create.HandshakeData.Span, reply, out int length, keys)) return null;
+        if (!_responder.TryRespond(create.HandshakeType, create.HandshakeData.Span, sendmeInc, reply, out int length, keys,
+                out congestionControl)) return null;
         var encoded = new byte[2 + length];
         new Created2Cell(reply[..length].ToArray()).EncodeTo(encoded);
         return encoded;
@@ -273,8 +310,11 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         try
         {
             circuit.Crypto.EncryptBackward(BodyOf(cell, circuit.Previous), originated);
-            // The client's authenticated SENDME will carry the digest of every 100th DATA cell (prop 289).
-            if (isData && ++circuit.DataPackaged % RelayCircuit.CircuitIncrement == 0)
+            // The client's authenticated SENDME will carry the digest of the DATA cell it acknowledges (prop 289):
+            // every 100th, or with congestion control the one its window says.
+            if (isData && (circuit.Congestion is { } cc
+                    ? cc.OnDataCellSent(MonotonicMicroseconds.Now())
+                    : ++circuit.DataPackaged % RelayCircuit.CircuitIncrement == 0))
                 circuit.ExpectedSendmeDigests.Enqueue(circuit.Crypto.LastBackwardDigest.ToArray());
             await circuit.Previous.EnqueueAsync(cell, circuit, ct).ConfigureAwait(false);
         }
@@ -313,6 +353,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
                     await CloseAsync(circuit, DestroyReason.Protocol).ConfigureAwait(false);
                 }
                 return;
+            case RelayCommand.Xoff or RelayCommand.Xon:
+                OnFlowControl(circuit, header, cellBody.Span);
+                return;
         }
         if (RelayHandler?.TryHandle(this, circuit, header, cellBody.Span, early) == true) return;
         switch (header.Command)
@@ -338,7 +381,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     public ValueTask SendRelayAsync(RelayCircuit circuit, RelayCommand command, ushort streamId, ReadOnlyMemory<byte> message) =>
         SendOriginatedAsync(circuit, command, streamId, message, isData: false);
 
-    /// <summary>Sends one DATA cell; the caller has taken a cell from the stream and circuit windows.</summary>
+    /// <summary>Sends one DATA cell; the caller has taken a cell from the stream and circuit windows (or CC's).</summary>
     public ValueTask SendDataAsync(RelayCircuit circuit, ushort streamId, ReadOnlyMemory<byte> data) =>
         SendOriginatedAsync(circuit, RelayCommand.Data, streamId, data, isData: true);
 
@@ -367,33 +410,57 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
 
     private async ValueTask OnDataAsync(RelayCircuit circuit, RelayCellHeader header, Memory<byte> cellBody)
     {
-        // Circuit-level deliver window: every 100 DATA cells, an authenticated SENDME with this cell's digest.
+        // Circuit-level deliver window: every 100 DATA cells (cc_sendme_inc with CC), an authenticated SENDME with
+        // this cell's digest.
         byte[]? circuitSendme = null;
-        if (++circuit.DataDelivered % RelayCircuit.CircuitIncrement == 0)
+        if (++circuit.DataDelivered % circuit.SendmeIncrement == 0)
         {
             circuitSendme = new byte[3 + SendmeMessage.DigestLength];
             new SendmeMessage(circuit.Crypto.LastForwardDigest).EncodeTo(circuitSendme);
         }
-        // Stream SENDMEs go back as the stream's reader consumes the data (EdgeStream.Consume). DATA for a stream we
-        // ended is dropped: the client may not have seen our END yet.
-        if (circuit.Streams.TryGetValue(header.StreamId, out var stream) && RelayCellHeader.TryGetData(cellBody.Span, out var data)
-            && !stream.OnData(data))
+        // Stream SENDMEs (or, with CC, XOFF/XON) go back as the stream's reader consumes the data (EdgeStream.Consume).
+        // DATA for a stream we ended is dropped: the client may not have seen our END yet.
+        if (circuit.Streams.TryGetValue(header.StreamId, out var stream) && RelayCellHeader.TryGetData(cellBody.Span, out var data))
         {
-            LogStreamWindowOverrun(_log, circuit.Previous.Describe(), header.StreamId);
-            await stream.EndAsync(EndReason.TorProtocol).ConfigureAwait(false);
+            if (!stream.OnData(data, out var signal))
+            {
+                LogStreamWindowOverrun(_log, circuit.Previous.Describe(), header.StreamId);
+                await stream.EndAsync(EndReason.TorProtocol).ConfigureAwait(false);
+            }
+            else if (signal.Signal != FlowControlSignal.None)
+            {
+                await stream.SendFlowControlAsync(signal).ConfigureAwait(false);
+            }
         }
         if (circuitSendme is not null) await SendRelayAsync(circuit, RelayCommand.Sendme, 0, circuitSendme).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// XOFF/XON from the client for one of our streams (C tor circuit_process_stream_xoff/xon). Refused ones (no CC,
+    /// a second XOFF, a malformed XON) are logged and ignored as C tor does at an exit; unknown streams are ignored.
+    /// </summary>
+    private void OnFlowControl(RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> cellBody)
+    {
+        if (!circuit.Streams.TryGetValue(header.StreamId, out var stream)) return;
+        if (!RelayCellHeader.TryGetData(cellBody, out var body)) body = default;
+        bool accepted = header.Command == RelayCommand.Xoff ? stream.OnXoff() : stream.OnXon(body);
+        if (!accepted) LogFlowControlRefused(_log, header.Command.ToString(), header.StreamId);
     }
 
     /// <summary>A SENDME for data we sent: circuit-level ones must echo our digest when authenticated (v1).</summary>
     private bool OnSendme(RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> cellBody)
     {
         if (header.StreamId != 0)
-            return !circuit.Streams.TryGetValue(header.StreamId, out var stream) || stream.PackageWindow.Replenish();
+        {
+            if (!circuit.Streams.TryGetValue(header.StreamId, out var stream)) return true;
+            // With congestion control streams have no windows: C tor's "Congestion control got stream sendme".
+            return circuit.Congestion is null && stream.PackageWindow.Replenish();
+        }
         if (!RelayCellHeader.TryGetData(cellBody, out var data) || !SendmeMessage.TryDecode(data, out var sendme, out _)) return false;
         if (sendme.Version < SendmeAcceptMinVersion) return false;
         if (!circuit.ExpectedSendmeDigests.TryDequeue(out var expected)) return false;
         if (sendme.Version == 1 && !sendme.DigestEquals(expected)) return false;
+        if (circuit.Congestion is { } cc) return cc.OnSendmeReceived(MonotonicMicroseconds.Now(), circuit.QueuedBackwardCells);
         return circuit.PackageWindow.Replenish();
     }
 
@@ -497,6 +564,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         foreach (var stream in circuit.Streams.Values) stream.OnEnd();
         circuit.Streams.Clear();
         circuit.PackageWindow.Cancel();
+        circuit.Congestion?.OnCircuitClosed();
     }
 
     private async ValueTask TruncateAsync(RelayCircuit circuit, DestroyReason reason)
@@ -540,6 +608,12 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ending stream {StreamId} from {Peer}: DATA beyond its deliver window")]
     private static partial void LogStreamWindowOverrun(ILogger log, string peer, ushort streamId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Congestion control negotiated on circuit from {Peer}: sendme_inc {SendmeInc}")]
+    private static partial void LogCongestionControl(ILogger log, string peer, int sendmeInc);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored a {Command} for stream {StreamId}: refused by its flow control")]
+    private static partial void LogFlowControlRefused(ILogger log, string command, ushort streamId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored relay command {Command} addressed to us")]
     private static partial void LogIgnoredRelay(ILogger log, string command);

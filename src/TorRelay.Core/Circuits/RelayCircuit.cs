@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using TorRelay.Cells;
 using TorRelay.Core.Channels;
@@ -16,11 +17,17 @@ public sealed class RelayCircuit
     /// <summary>tor-spec §5.6: at most 8 RELAY_EARLY cells travel forward on a circuit.</summary>
     public const int MaxRelayEarly = 8;
 
-    public RelayCircuit(Channel previous, CircId previousId, RelayCryptoLayer crypto)
+    /// <summary>The size of the pooled buffers our cells towards the client are queued in, which the mux counts.</summary>
+    private readonly int _pooledCellBytes;
+
+    /// <param name="congestion">Congestion control negotiated at CREATE2; null keeps the fixed SENDME windows.</param>
+    public RelayCircuit(Channel previous, CircId previousId, RelayCryptoLayer crypto, CircuitCongestion? congestion = null)
     {
         Previous = previous;
         PreviousId = previousId;
         Crypto = crypto;
+        Congestion = congestion;
+        _pooledCellBytes = PooledLength(LinkVersion.FixedCellLength(previous.LinkVersion));
     }
 
     public Channel Previous { get; }
@@ -42,10 +49,19 @@ public sealed class RelayCircuit
     public const int CircuitWindow = 1000;
     public const int CircuitIncrement = 100;
 
-    /// <summary>DATA cells we may still originate towards the client before its next circuit SENDME.</summary>
+    /// <summary>Congestion control (proposal 324) if the client negotiated it; it then replaces <see cref="PackageWindow"/>.</summary>
+    public CircuitCongestion? Congestion { get; }
+
+    /// <summary>DATA cells per circuit SENDME, both ways: cc_sendme_inc with congestion control, else 100.</summary>
+    public int SendmeIncrement => Congestion?.SendmeIncrement ?? CircuitIncrement;
+
+    /// <summary>Our cells queued towards the client now.</summary>
+    public int QueuedBackwardCells => (int)Math.Min(Previous.Mux.QueuedBytes(this) / _pooledCellBytes, int.MaxValue);
+
+    /// <summary>DATA cells we may still originate towards the client before its next circuit SENDME (without CC).</summary>
     public SendWindow PackageWindow { get; } = new(CircuitWindow, CircuitIncrement);
 
-    /// <summary>Digests of every 100th DATA cell we sent, which authenticated SENDMEs (v1) must echo (prop 289).</summary>
+    /// <summary>Digests of every SENDME-acknowledged DATA cell we sent (each 100th, or per CC's increment), which authenticated SENDMEs (v1) must echo (prop 289).</summary>
     public ConcurrentQueue<byte[]> ExpectedSendmeDigests { get; } = new();
 
     /// <summary>DATA cells we have sent and received at this hop (for SENDME bookkeeping).</summary>
@@ -66,6 +82,13 @@ public sealed class RelayCircuit
     {
         Next = null;
         NextId = default;
+    }
+
+    private static int PooledLength(int length)
+    {
+        var probe = ArrayPool<byte>.Shared.Rent(length);
+        ArrayPool<byte>.Shared.Return(probe);
+        return probe.Length;
     }
 
     /// <summary>Marks the circuit closed; true only for the first caller, who does the teardown.</summary>

@@ -2,13 +2,14 @@ namespace TorRelay.Core.Circuits;
 
 /// <summary>
 /// A package window (tor-spec §7.3/7.4): how many DATA cells we may still send before a SENDME. Senders wait when it
-/// is empty; a SENDME adds the increment back.
+/// is empty; a SENDME adds the increment back. Circuits with congestion control use <see cref="CircuitCongestion"/>.
 /// </summary>
 public sealed class SendWindow(int initial, int increment)
 {
     private readonly object _gate = new();
+    private readonly Wakeup _replenished = new();
+    private readonly int _initial = initial;
     private int _available = initial;
-    private TaskCompletionSource? _waiter;
 
     public int Available
     {
@@ -28,8 +29,7 @@ public sealed class SendWindow(int initial, int increment)
                     _available--;
                     return;
                 }
-                _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                wait = _waiter.Task;
+                wait = _replenished.Task;
             }
             await wait.WaitAsync(ct).ConfigureAwait(false);
         }
@@ -38,28 +38,19 @@ public sealed class SendWindow(int initial, int increment)
     /// <summary>A SENDME arrived. False if it would overflow the window (a protocol violation).</summary>
     public bool Replenish()
     {
-        TaskCompletionSource? wake;
         lock (_gate)
         {
-            if (_available + increment > initial) return false;
+            if (_available + increment > _initial) return false;
             _available += increment;
-            wake = _waiter;
-            _waiter = null;
         }
-        wake?.TrySetResult();
+        _replenished.Wake();
         return true;
     }
 
     /// <summary>Wakes waiters for good (the circuit or stream is gone).</summary>
     public void Cancel()
     {
-        TaskCompletionSource? wake;
-        lock (_gate)
-        {
-            _available = int.MaxValue / 2;
-            wake = _waiter;
-            _waiter = null;
-        }
-        wake?.TrySetResult();
+        lock (_gate) _available = int.MaxValue / 2;
+        _replenished.Wake();
     }
 }

@@ -63,6 +63,21 @@ public static class OptionTable
         new("SigningKeyLifetime", OptionType.Interval, "30 days"),
         new("OfflineMasterKey", OptionType.Bool, "0", Allowed: Zero, Unsupported: "does not support offline master keys yet"),
 
+        // DoS mitigation (C tor's core/or/dos_options.inc): 0 and auto mean "from the consensus".
+        new("DoSCircuitCreationEnabled", OptionType.AutoBool, "auto"),
+        new("DoSCircuitCreationMinConnections", OptionType.PosInt, "0"),
+        new("DoSCircuitCreationRate", OptionType.PosInt, "0"),
+        new("DoSCircuitCreationBurst", OptionType.PosInt, "0"),
+        new("DoSCircuitCreationDefenseType", OptionType.PosInt, "0"),
+        new("DoSCircuitCreationDefenseTimePeriod", OptionType.Interval, "0"),
+        new("DoSConnectionEnabled", OptionType.AutoBool, "auto"),
+        new("DoSConnectionMaxConcurrentCount", OptionType.PosInt, "0"),
+        new("DoSConnectionDefenseType", OptionType.PosInt, "0"),
+        new("DoSConnectionConnectRate", OptionType.PosInt, "0"),
+        new("DoSConnectionConnectBurst", OptionType.PosInt, "0"),
+        new("DoSConnectionConnectDefenseTimePeriod", OptionType.Interval, "0"),
+        new("DoSRefuseSingleHopClientRendezvous", OptionType.AutoBool, "auto"),
+
         // Exit.
         new("ExitRelay", OptionType.AutoBool, "auto"),
         new("ExitPolicy", OptionType.LineList),

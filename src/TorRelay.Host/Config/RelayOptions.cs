@@ -100,6 +100,9 @@ public sealed record RelayOptions
 
     public int ConnLimit { get; init; } = 1000;
 
+    /// <summary>DoS* options; unset values come from the consensus.</summary>
+    public TorRelay.Core.Dos.DosTorrcOptions Dos { get; init; } = TorRelay.Core.Dos.DosTorrcOptions.Unset;
+
     /// <summary>0 = number of processors.</summary>
     public int NumCPUs { get; init; }
 

@@ -8,17 +8,23 @@ using TorRelay.Relay.Keys;
 namespace TorRelay.Relay.Circuits;
 
 /// <summary>
-/// Answers ntor (type 2) and ntor-v3 (type 3) onion skins with our current or previous onion key. ntor-v3 extensions
-/// are read but none is granted: congestion control (FlowCtrl=2) is not implemented, so the reply carries an empty list.
+/// Answers ntor (type 2) and ntor-v3 (type 3) onion skins with our current or previous onion key. In ntor-v3 the
+/// client's extensions are read as C tor's negotiate_v3_ntor_server_circ_params does: a malformed list fails the
+/// handshake; a congestion-control request is granted with the consensus cc_sendme_inc when CC is enabled.
 /// </summary>
 public sealed class RelayCreateResponder(RelayKeyStore keys, IRandomSource random) : ICreateResponder
 {
     // ntor and ntor-v3 give 72 bytes for tor1 and 20 more (KH) that only onion services use.
     private const int KeyMaterialWithNonce = RelayCryptoLayer.KeyMaterialLength + 20;
 
-    public bool TryRespond(HandshakeType type, ReadOnlySpan<byte> onionSkin, Span<byte> reply, out int replyLength, Span<byte> keyMaterial)
+    public bool TryRespond(HandshakeType type, ReadOnlySpan<byte> onionSkin, Span<byte> reply, out int replyLength, Span<byte> keyMaterial) =>
+        TryRespond(type, onionSkin, sendmeInc: null, reply, out replyLength, keyMaterial, out _);
+
+    public bool TryRespond(HandshakeType type, ReadOnlySpan<byte> onionSkin, byte? sendmeInc, Span<byte> reply, out int replyLength,
+        Span<byte> keyMaterial, out bool congestionControl)
     {
         replyLength = 0;
+        congestionControl = false;
         var k = keys.Current;
         Span<byte> material = stackalloc byte[KeyMaterialWithNonce];
         try
@@ -36,7 +42,10 @@ public sealed class RelayCreateResponder(RelayKeyStore keys, IRandomSource rando
                             NtorV3Handshake.CircuitExtendVerification, out var state)) return false;
                     using (state)
                     {
-                        var message = CongestionControlExtension.Empty;
+                        if (!CongestionControlExtension.TryParseRequest(state!.ClientMessage, out bool requested)) return false;
+                        congestionControl = requested && sendmeInc is not null;
+                        Span<byte> message = stackalloc byte[4];
+                        message = message[..CongestionControlExtension.EncodeResponse(congestionControl ? sendmeInc : null, message)];
                         int length = NtorV3Handshake.ReplyLength(message.Length);
                         if (!NtorV3Handshake.ServerRespond(state!, NtorV3Handshake.CircuitExtendVerification, message, random,
                                 reply[..length], material)) return false;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,9 @@ namespace TorRelay.Relay.Exit;
 /// <summary>
 /// One exit stream's TCP connection: connects to the chosen address, answers CONNECTED, then copies both ways until
 /// either side ends. The destination's EOF ends the stream with END(DONE) after its last byte; the client's END lets
-/// what it sent drain to the destination, then closes the connection (C tor's connection_mark_and_flush).
+/// what it sent drain to the destination, then closes the connection (C tor's connection_mark_and_flush). On a circuit
+/// with congestion control the client's XOFF stops our reads from the destination until its XON, whose rate then
+/// paces them (C tor's per-connection token bucket, rate = burst).
 /// </summary>
 internal static partial class ExitConnection
 {
@@ -46,7 +49,7 @@ internal static partial class ExitConnection
         int n = new ConnectedMessage(destination.Address, ttl).EncodeTo(connected);
         await stream.SendConnectedAsync(connected.AsMemory(0, n)).ConfigureAwait(false);
 
-        var toDestination = CopyToDestinationAsync(stream, socket, stopping);
+        var toDestination = CopyToDestinationAsync(stream, socket, log, stopping);
         var (down, reason) = await CopyToClientAsync(stream, socket, stopping).ConfigureAwait(false);
         try
         {
@@ -59,6 +62,9 @@ internal static partial class ExitConnection
         }
         LogClosed(log, stream.Id, down, toDestination.IsCompletedSuccessfully ? toDestination.Result : -1, reason?.ToString() ?? "client END");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Exit stream {StreamId}: copying to the destination failed: {Error}")]
+    private static partial void LogCopyFailed(ILogger log, ushort streamId, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Exit stream {StreamId}: connected to port {Port}")]
     private static partial void LogConnected(ILogger log, ushort streamId, int port);
@@ -73,12 +79,16 @@ internal static partial class ExitConnection
         var buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
         EndReason reason = EndReason.Done;
         long bytes = 0;
+        var pacer = new ReadPacer();
         try
         {
             while (true)
             {
-                int read = await socket.ReceiveAsync(buffer.AsMemory(0, ReadChunk), SocketFlags.None, linked.Token).ConfigureAwait(false);
+                await stream.WaitUntilReadableAsync(linked.Token).ConfigureAwait(false);
+                int allowed = await pacer.WaitForBudgetAsync(stream.ReadRateBytesPerSecond, ReadChunk, linked.Token).ConfigureAwait(false);
+                int read = await socket.ReceiveAsync(buffer.AsMemory(0, allowed), SocketFlags.None, linked.Token).ConfigureAwait(false);
                 if (read == 0) break;
+                pacer.Spend(read);
                 await stream.WriteAsync(buffer.AsMemory(0, read), linked.Token).ConfigureAwait(false);
                 bytes += read;
             }
@@ -100,7 +110,7 @@ internal static partial class ExitConnection
     }
 
     /// <summary>Client → destination: everything the client sent, then the connection is shut down.</summary>
-    private static async Task<long> CopyToDestinationAsync(EdgeStream stream, Socket socket, CancellationToken stopping)
+    private static async Task<long> CopyToDestinationAsync(EdgeStream stream, Socket socket, ILogger log, CancellationToken stopping)
     {
         long bytes = 0;
         try
@@ -124,6 +134,61 @@ internal static partial class ExitConnection
         {
             // The destination went away: the other copy loop sees it and ends the stream.
         }
+        catch (Exception e)
+        {
+            // A bug, not the network: end the stream rather than leave both sides waiting.
+            LogCopyFailed(log, stream.Id, e.ToString());
+            await stream.EndAsync(EndReason.Internal).ConfigureAwait(false);
+        }
         return bytes;
+    }
+
+    /// <summary>
+    /// A token bucket for reads from the destination at the rate of the client's XON, with a burst of one second's
+    /// worth (C tor's token_bucket_rw_adjust(rate, rate)); no limit at int.MaxValue.
+    /// </summary>
+    private sealed class ReadPacer
+    {
+        private int _rate;
+        private long _tokens;
+        private long _refilledAt;
+
+        /// <summary>Waits until some bytes may be read; returns how many (at most <paramref name="max"/>).</summary>
+        public async ValueTask<int> WaitForBudgetAsync(int rate, int max, CancellationToken ct)
+        {
+            if (rate == int.MaxValue)
+            {
+                _rate = rate;
+                return max;
+            }
+            Refill(rate);
+            if (_tokens <= 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds((double)(1 - _tokens) / rate), ct).ConfigureAwait(false);
+                Refill(rate);
+            }
+            return (int)Math.Clamp(_tokens, 1, max);
+        }
+
+        public void Spend(int bytes)
+        {
+            if (_rate != int.MaxValue) _tokens -= bytes;
+        }
+
+        private void Refill(int rate)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (_rate != rate)
+            {
+                // A new XON rate: start with a full bucket at that rate.
+                _rate = rate;
+                _tokens = rate;
+            }
+            else
+            {
+                _tokens = Math.Min(rate, _tokens + (long)(Stopwatch.GetElapsedTime(_refilledAt, now).TotalSeconds * rate));
+            }
+            _refilledAt = now;
+        }
     }
 }

@@ -41,7 +41,8 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
 
     private void HandleBegin(CircuitSwitch circuits, RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> body)
     {
-        if (header.StreamId == 0) return; // C tor drops it
+        // C tor drops a BEGIN without a stream ID or for a stream that exists ("Begin cell for known stream").
+        if (header.StreamId == 0 || circuit.Streams.ContainsKey(header.StreamId)) return;
         if (!RelayCellHeader.TryGetData(body, out var data) || !BeginMessage.TryDecode(data, out var begin, out _))
         {
             Refuse(circuits, circuit, header.StreamId, EndReason.TorProtocol);
@@ -102,7 +103,17 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
             await stream.EndAsync(new EndMessage(EndReason.ExitPolicy, destination.Address, ttl)).ConfigureAwait(false);
             return;
         }
-        await ExitConnection.RunAsync(stream, destination, ttl, Settings, log, stopping).ConfigureAwait(false);
+        try
+        {
+            await ExitConnection.RunAsync(stream, destination, ttl, Settings, log, stopping).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A local failure (e.g. an OutboundBindAddressExit we cannot bind): the client must still hear of it.
+            LogStreamFailed(log, stream.Id, e.Message);
+            await stream.EndAsync(e is SocketException se ? StreamEndReasons.FromSocketError(se.SocketErrorCode) : EndReason.Internal)
+                .ConfigureAwait(false);
+        }
     }
 
     /// <summary>The address to connect to: the literal the client sent, or what DNS answers; null after an END.</summary>
@@ -126,6 +137,12 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
         {
             return null; // the client gave up
         }
+        catch (Exception e)
+        {
+            LogStreamFailed(log, stream.Id, e.Message);
+            await stream.EndAsync(EndReason.ResolveFailed).ConfigureAwait(false);
+            return null;
+        }
         var candidates = answer.Addresses
             .Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork ? ipv4Ok : ipv6Ok)
             .OrderBy(a => (a.Address.AddressFamily == AddressFamily.InterNetworkV6) == preferIpv6 ? 0 : 1)
@@ -142,12 +159,10 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
     private void HandleResolve(CircuitSwitch circuits, RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> body)
     {
         if (header.StreamId == 0 || circuit.Streams.ContainsKey(header.StreamId)) return; // C tor drops these
-        if (!RelayCellHeader.TryGetData(body, out var data) || !ResolveMessage.TryDecode(data, out var resolve, out _))
-        {
-            Refuse(circuits, circuit, header.StreamId, EndReason.TorProtocol);
-            return;
-        }
-        _ = ResolveAsync(circuits, circuit, header.StreamId, resolve.Hostname.ToLowerInvariant());
+        // C tor never ENDs a RESOLVE: a name it cannot use gets a RESOLVED error.
+        string name = RelayCellHeader.TryGetData(body, out var data) && ResolveMessage.TryDecode(data, out var resolve, out _)
+            ? resolve.Hostname.ToLowerInvariant() : "";
+        _ = ResolveAsync(circuits, circuit, header.StreamId, name);
     }
 
     private async Task ResolveAsync(CircuitSwitch circuits, RelayCircuit circuit, ushort streamId, string name)
@@ -161,6 +176,11 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
         {
             return; // shutting down
         }
+        catch (Exception e)
+        {
+            LogStreamFailed(log, streamId, e.Message);
+            answers = [ResolvedAnswer.Error(transient: true)];
+        }
         var body = new byte[RelayCellHeader.MaxDataLength];
         int n = new ResolvedMessage(answers).EncodeTo(body);
         await circuits.SendRelayAsync(circuit, RelayCommand.Resolved, streamId, body.AsMemory(0, n)).ConfigureAwait(false);
@@ -168,6 +188,7 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
 
     private async Task<ResolvedAnswer[]> AnswerAsync(string name)
     {
+        if (name.Length == 0) return [ResolvedAnswer.Error(transient: false)];
         if (IPAddress.TryParse(name.Trim('[', ']'), out var literal)) return [ResolvedAnswer.FromAddress(literal, LiteralAddressTtl)];
         if (Settings.Policy.IsRejectStar) return [ResolvedAnswer.Error(transient: false)]; // a non-exit does no lookups
         if (ReverseName.IsReverseName(name))
@@ -190,6 +211,9 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
 
     private static void Refuse(CircuitSwitch circuits, RelayCircuit circuit, ushort streamId, EndReason reason) =>
         _ = circuits.SendRelayAsync(circuit, RelayCommand.End, streamId, new[] { (byte)reason });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Exit stream {StreamId} failed: {Error}")]
+    private static partial void LogStreamFailed(ILogger log, ushort streamId, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a stream on the first hop of a client's circuit (no single-hop exiting)")]
     private static partial void LogFirstHopStream(ILogger log);

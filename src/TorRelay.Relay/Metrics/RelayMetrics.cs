@@ -43,7 +43,16 @@ public sealed class RelayMetrics : IDisposable
         _meter.CreateObservableGauge("torrelay_cpu_core_busy_ratio", _cpu.Observe, null,
             "Share of time each CPU core was busy since the previous scrape");
         Dns = new ExitDnsMetrics(_meter);
+        _meter.CreateObservableCounter("tor_relay_dos_total", ObserveDos, null, "Denial of Service defenses related counters");
     }
+
+    /// <summary>The DoS defences' counters (C tor's fill_dos_values), read on each scrape.</summary>
+    public Func<TorRelay.Core.Dos.DosStats>? DosSource { get; set; }
+
+    private IEnumerable<Measurement<long>> ObserveDos() =>
+        DosSource is { } source
+            ? source().ToMetricSeries().Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>("type", kv.Key)))
+            : [];
 
     /// <summary>The exit resolver's queries and errors.</summary>
     public ExitDnsMetrics Dns { get; }

@@ -59,6 +59,7 @@ internal sealed class RelayInstruments : IDisposable
         Relay.SigningCertificateLoaded(DateTimeOffset.UtcNow.AddDays(20));
         Relay.ConsensusReceived(DateTimeOffset.UtcNow.AddMinutes(-20));
         Relay.DescriptorUploaded(DescriptorUploadResult.Accepted);
+        Relay.DosSource = () => default;
         return this;
     }
 

@@ -16,7 +16,10 @@ using Queue = System.Threading.Channels.Channel;
 namespace TorRelay.Relay.Tests.Exit;
 
 /// <summary>One relay cell as the client reads it, after removing the hop's layer.</summary>
-internal readonly record struct ClientRelayCell(RelayCommand Command, ushort StreamId, byte[] Message);
+internal readonly record struct ClientRelayCell(RelayCommand Command, ushort StreamId, byte[] Message)
+{
+    public override string ToString() => $"{Command} on stream {StreamId}: {Convert.ToHexString(Message)}";
+}
 
 /// <summary>
 /// A client's one-hop circuit (CREATE_FAST) to the relay under test, with a tor client's flow control (tor-spec

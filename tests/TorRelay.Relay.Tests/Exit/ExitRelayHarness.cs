@@ -22,11 +22,15 @@ internal sealed class ExitRelayHarness : IAsyncDisposable
     private readonly List<IDisposable> _disposables = [];
     private readonly List<string> _dirs = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
     private uint _nextCircId = 0x8000_0001;
 
     private ExitRelayHarness(FakeStreamResolver resolver) => Resolver = resolver;
 
     public FakeStreamResolver Resolver { get; }
+
+    /// <summary>Bounds each test: cancelled a minute after the relay started.</summary>
+    public CancellationToken Timeout => _timeout.Token;
     public RelayKeys Keys { get; private set; } = null!;
     public ChannelManager Channels { get; private set; } = null!;
     public CircuitSwitch Switch { get; private set; } = null!;
@@ -119,5 +123,6 @@ internal sealed class ExitRelayHarness : IAsyncDisposable
         foreach (var d in _disposables) d.Dispose();
         foreach (var d in _dirs) System.IO.Directory.Delete(d, recursive: true);
         _stop.Dispose();
+        _timeout.Dispose();
     }
 }

@@ -29,12 +29,23 @@ internal static class UnauthenticatedLink
             socket.Dispose();
             throw;
         }
-        var output = link.Transport.Output;
-        CellFramer.WriteVar(output, 0, default, CellCommand.Versions, VersionsCell.Encode(LinkVersion.Supported));
-        await output.FlushAsync(ct);
-        var (version, netinfo) = await ReadUntilNetinfoAsync(link.Transport.Input, ct);
-        CellFramer.WriteFixed(output, version, default, CellCommand.Netinfo, new NetinfoCell(0, relay.Address, []).Encode());
-        await output.FlushAsync(ct);
+        int version;
+        NetinfoCell netinfo;
+        try
+        {
+            var output = link.Transport.Output;
+            CellFramer.WriteVar(output, 0, default, CellCommand.Versions, VersionsCell.Encode(LinkVersion.Supported));
+            await output.FlushAsync(ct);
+            (version, netinfo) = await ReadUntilNetinfoAsync(link.Transport.Input, ct);
+            // A client's NETINFO: timestamp 0 and no addresses of its own (tor-spec §4.5).
+            CellFramer.WriteFixed(output, version, default, CellCommand.Netinfo, new NetinfoCell(0, relay.Address, []).Encode());
+            await output.FlushAsync(ct);
+        }
+        catch
+        {
+            await link.DisposeAsync();
+            throw;
+        }
         var channel = new Channel(link, new LinkHandshakeResult(version, null, Inbound: false, netinfo, null, relay), NullLogger.Instance,
             TimeProvider.System, handler);
         _ = channel.RunAsync(ct);
