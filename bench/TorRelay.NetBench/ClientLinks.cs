@@ -1,11 +1,10 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorRelay.Cells;
 using TorRelay.Cells.Link;
 using TorRelay.Core.Channels;
+using TorRelay.Crypto;
 
 namespace TorRelay.NetBench;
 
@@ -54,62 +53,8 @@ public sealed class ClientLinks(ILinkTransportFactory tls, IChannelCellHandler h
         }
     }
 
-    private static async Task<LinkHandshakeResult> HandshakeAsync(ILinkTransport link, byte[] rsaFingerprint, CancellationToken ct)
-    {
-        var output = link.Transport.Output;
-        CellFramer.WriteVar(output, 0, CircId.None, CellCommand.Versions, VersionsCell.Encode(LinkVersion.Supported));
-        await output.FlushAsync(ct).ConfigureAwait(false);
-        int version = 0;
-        PeerIdentity? peer = null;
-        while (true)
-        {
-            var (command, payload) = await ReadCellAsync(link.Transport.Input, version, ct).ConfigureAwait(false);
-            switch (command)
-            {
-                case CellCommand.Versions when version == 0:
-                    if (!VersionsCell.TryDecode(payload, out var theirs, out _)) throw new LinkHandshakeException("malformed VERSIONS");
-                    version = VersionsCell.Negotiate(LinkVersion.Supported, theirs);
-                    if (version < 3) throw new LinkHandshakeException("no common link protocol version");
-                    break;
-                case CellCommand.Certs when peer is null:
-                    if (!CertsCell.TryDecode(payload, out var certs, out _)) throw new LinkHandshakeException("malformed CERTS");
-                    if (!LinkCertValidator.TryValidateResponder(certs!, link.PeerCertificateDer, DateTimeOffset.UtcNow, out peer, out _, out var why))
-                        throw new LinkHandshakeException("relay certificates rejected: " + why);
-                    if (!peer!.RsaFingerprint.AsSpan().SequenceEqual(rsaFingerprint))
-                        throw new LinkHandshakeException($"relay is {peer.Hex}, expected {Convert.ToHexString(rsaFingerprint)}");
-                    break;
-                case CellCommand.AuthChallenge or CellCommand.Padding or CellCommand.VPadding:
-                    break; // a client does not authenticate
-                case CellCommand.Netinfo when peer is not null:
-                    if (!NetinfoCell.TryDecode(payload, out var netinfo, out _)) throw new LinkHandshakeException("malformed NETINFO");
-                    // As C tor clients do: timestamp 0, the relay's address, none of our own.
-                    var relayAddress = (link.RemoteEndPoint as IPEndPoint)?.Address;
-                    CellFramer.WriteFixed(output, version, CircId.None, CellCommand.Netinfo, new NetinfoCell(0, relayAddress, []).Encode());
-                    await output.FlushAsync(ct).ConfigureAwait(false);
-                    return new LinkHandshakeResult(version, peer, Inbound: false, netinfo!, null, link.RemoteEndPoint);
-                default:
-                    throw new LinkHandshakeException($"unexpected command {(int)command} during handshake");
-            }
-        }
-    }
-
-    /// <summary>Reads one cell; leaves whatever follows it in the pipe for the channel.</summary>
-    private static async Task<(CellCommand Command, byte[] Payload)> ReadCellAsync(PipeReader input, int version, CancellationToken ct)
-    {
-        while (true)
-        {
-            var result = await input.ReadAsync(ct).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (CellFramer.TryRead(ref buffer, version, out var header, out var payload, out _))
-            {
-                var bytes = payload.ToArray();
-                input.AdvanceTo(buffer.Start);
-                return (header.Command, bytes);
-            }
-            input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted) throw new LinkHandshakeException("connection closed during handshake");
-        }
-    }
+    private Task<LinkHandshakeResult> HandshakeAsync(ILinkTransport link, byte[] rsaFingerprint, CancellationToken ct) =>
+        new LinkHandshake(tls.Credentials, [], TimeProvider.System, SystemRandom.Instance).InitiateAsync(link, rsaFingerprint, ct, asClient: true);
 
     public async ValueTask DisposeAsync()
     {

@@ -76,8 +76,13 @@ public sealed class LinkHandshake(LinkCredentials credentials, IReadOnlyList<IPA
         }
     }
 
-    /// <summary>Connects as a relay: always authenticates, and checks the responder is <paramref name="expectedRsaFingerprint"/>.</summary>
-    public async Task<LinkHandshakeResult> InitiateAsync(ILinkTransport link, byte[]? expectedRsaFingerprint, CancellationToken ct)
+    /// <summary>
+    /// Connects and checks the responder is <paramref name="expectedRsaFingerprint"/>. As a relay it authenticates;
+    /// <paramref name="asClient"/> makes it a tor client's handshake (tor-spec §4): no CERTS or AUTHENTICATE, and a
+    /// NETINFO with timestamp 0 and none of our addresses, so the relay sees an unauthenticated client.
+    /// </summary>
+    public async Task<LinkHandshakeResult> InitiateAsync(ILinkTransport link, byte[]? expectedRsaFingerprint, CancellationToken ct,
+        bool asClient = false)
     {
         using var io = new HandshakeCellIo(link.Transport);
         io.Write(CellCommand.Versions, VersionsCell.Encode(LinkVersion.Supported));
@@ -118,7 +123,7 @@ public sealed class LinkHandshake(LinkCredentials credentials, IReadOnlyList<IPA
                 case CellCommand.Netinfo:
                     if (peer is null) throw new LinkHandshakeException("NETINFO before CERTS");
                     if (!NetinfoCell.TryDecode(payload, out var netinfo, out _)) throw new LinkHandshakeException("malformed NETINFO cell");
-                    if (slog is not null && methodOffered)
+                    if (!asClient && slog is not null && methodOffered)
                     {
                         io.Write(CellCommand.Certs, new CertsCell([
                             (CertType.RsaAuthenticate, credentials.AuthCertDer),
@@ -131,7 +136,9 @@ public sealed class LinkHandshake(LinkCredentials credentials, IReadOnlyList<IPA
                         io.Write(CellCommand.Authenticate, new AuthenticateCell(AuthChallengeCell.Ed25519Sha256Rfc5705,
                             BuildAuthenticator(link, peer, slog, clog)).Encode());
                     }
-                    io.Write(CellCommand.Netinfo, MakeNetinfo(link.RemoteEndPoint));
+                    io.Write(CellCommand.Netinfo, asClient
+                        ? new NetinfoCell(0, (link.RemoteEndPoint as IPEndPoint)?.Address, []).Encode()
+                        : MakeNetinfo(link.RemoteEndPoint));
                     await io.FlushAsync(ct).ConfigureAwait(false);
                     return new LinkHandshakeResult(version, peer, Inbound: false, netinfo!, Skew(netinfo!), link.RemoteEndPoint);
                 default:
