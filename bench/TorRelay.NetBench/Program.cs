@@ -4,6 +4,7 @@ using TorRelay.TestNet;
 
 // Side-by-side: the same download through a C tor client, once with our relay as the middle hop and once with a C tor
 // relay as the middle hop, in one private loopback network. Reports CPU ms per MiB relayed, throughput and RSS.
+// --exit: the same comparison with our relay vs a C tor relay as the exit (ExitBench);
 // --flood: the same pinned download while a CREATE_FAST flood hits the middle (FloodBench); --scaling: forwarding
 // throughput of our relay on 1 and 2 cores (ScalingBench); --handshakes: ntor server handshakes per core-second.
 string? relayBinary = null;
@@ -28,6 +29,7 @@ for (int i = 0; i < args.Length; i++)
         case "--flood-seconds" when hasValue: flood = flood with { Duration = TimeSpan.FromSeconds(Int(args[++i])) }; break;
         case "--flood-destroy": flood = flood with { DestroyAnswered = true }; break;
         case "--scaling": mode = "scaling"; break;
+        case "--exit": mode = "exit"; break;
         case "--seconds" when hasValue: scaling = scaling with { Measure = TimeSpan.FromSeconds(Int(args[++i])) }; break;
         case "--circuits" when hasValue: scaling = scaling with { Circuits = Int(args[++i]) }; break;
         case "--links" when hasValue: scaling = scaling with { Links = Int(args[++i]) }; break;
@@ -35,7 +37,7 @@ for (int i = 0; i < args.Length; i++)
         case "--cores" when hasValue: scaling = scaling with { Cores = args[++i].Split(',').Select(Int).ToList() }; break;
         default:
             Console.Error.WriteLine("""
-                usage: TorRelay.NetBench --relay-binary PATH [--mib N] [--rounds N]
+                usage: TorRelay.NetBench --relay-binary PATH [--exit] [--mib N] [--rounds N]
                        TorRelay.NetBench --relay-binary PATH --flood [--mib N] [--flood-rate N] [--flood-links N] [--flood-seconds N] [--flood-destroy]
                        TorRelay.NetBench --relay-binary PATH --scaling [--seconds N] [--circuits N] [--links N] [--sinks N] [--cores 1,2]
                        TorRelay.NetBench --handshakes
@@ -59,6 +61,11 @@ var log = new TextWriterLogger(Console.Out);
 if (mode == "flood")
 {
     await FloodBench.RunAsync(relayBinary, mib, flood, log);
+    return 0;
+}
+if (mode == "exit")
+{
+    await ExitBench.RunAsync(relayBinary, mib, rounds, log);
     return 0;
 }
 if (mode == "scaling")
