@@ -20,10 +20,25 @@ public sealed class ClientLinks(ILinkTransportFactory tls, IChannelCellHandler h
 
     private readonly List<(Channel Channel, Task Running)> _links = new();
 
-    /// <summary>Opens <paramref name="count"/> links in parallel to the relay with <paramref name="rsaFingerprint"/>.</summary>
-    public async Task<Channel[]> OpenAsync(IPEndPoint relay, byte[] rsaFingerprint, int count, CancellationToken ct)
+    /// <summary>Links the relay refused (its DoS connection defence closes them before the handshake ends).</summary>
+    public int Refused { get; private set; }
+
+    /// <summary>
+    /// Opens <paramref name="count"/> links in parallel to the relay with <paramref name="rsaFingerprint"/>; with
+    /// <paramref name="tolerateRefusals"/> the ones it refuses are counted in <see cref="Refused"/> instead of failing.
+    /// </summary>
+    public async Task<Channel[]> OpenAsync(IPEndPoint relay, byte[] rsaFingerprint, int count, CancellationToken ct, bool tolerateRefusals = false)
     {
-        var opened = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => OpenOneAsync(relay, rsaFingerprint, ct))).ConfigureAwait(false);
+        var attempts = Enumerable.Range(0, count).Select(_ => OpenOneAsync(relay, rsaFingerprint, ct)).ToList();
+        try
+        {
+            await Task.WhenAll(attempts).ConfigureAwait(false);
+        }
+        catch (Exception) when (tolerateRefusals && attempts.Any(a => a.IsCompletedSuccessfully))
+        {
+        }
+        Refused = attempts.Count(a => !a.IsCompletedSuccessfully);
+        var opened = attempts.Where(a => a.IsCompletedSuccessfully).Select(a => a.Result).ToList();
         lock (_links) _links.AddRange(opened);
         var channels = opened.Select(o => o.Channel).ToArray();
         if (channels.Any(c => c.LinkVersion < 4)) throw new InvalidOperationException("need link protocol 4+ (4-byte circuit IDs)");

@@ -19,7 +19,8 @@ public static class FloodBench
 
     public static async Task RunAsync(string relayBinary, int mib, FloodOptions options, ILogger log)
     {
-        await using var net = await MiddleBenchNetwork.StartAsync(relayBinary, log);
+        await using var net = await MiddleBenchNetwork.StartAsync(relayBinary, log,
+            options.Dos ? ["ConsensusParams DoSCircuitCreationEnabled=1 DoSConnectionEnabled=1"] : null);
         await using var server = new BulkHttpServer((long)mib * 1024 * 1024);
         using var identity = new BenchRelayIdentity();
         var rows = new List<string>();
@@ -56,7 +57,7 @@ public static class FloodBench
                 await flood.StopSendingAsync();
                 cpuAfter = ProcessSample.Read(middle.Node.Pid);
                 (floodTime, sent, created, destroyed, other, linksClosed, reasons) = (flood.Elapsed, flood.Sent, flood.CreatedFast,
-                    flood.Destroys, flood.OtherCells, flood.LinksClosed, flood.DestroyReasons());
+                    flood.Destroys, flood.OtherCells, flood.LinksClosed + flood.LinksRefused, flood.DestroyReasons());
             }
             finally
             {
@@ -78,9 +79,10 @@ public static class FloodBench
         Console.WriteLine($"CREATE_FAST flood on the middle relay: {options.Links} links, {options.Rate} cells/s asked, " +
                           $"{options.Duration.TotalSeconds:F0} s per relay, answered circuits " +
                           (options.DestroyAnswered ? "destroyed at once" : "abandoned (left open until the links close)") +
-                          $"; {mib} MiB download through a pinned, already built circuit; loopback, {Environment.ProcessorCount} cores");
+                          $"; {mib} MiB download through a pinned, already built circuit; loopback, {Environment.ProcessorCount} cores" +
+                          (options.Dos ? "; DoS defences on through the consensus (DoSCircuitCreationEnabled=1 DoSConnectionEnabled=1)" : ""));
         Console.WriteLine("| middle | baseline MiB/s | under flood MiB/s | kept % | flood cells/s achieved | CREATED_FAST | DESTROY | other cells " +
-                          "| links closed by target | middle CPU during flood (cores) | RSS before MiB | RSS peak MiB | RSS after MiB |");
+                          "| links refused or closed by target | middle CPU during flood (cores) | RSS before MiB | RSS peak MiB | RSS after MiB |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows) Console.WriteLine(r);
     }

@@ -47,10 +47,14 @@ public sealed class FloodGenerator : IChannelCellHandler, IAsyncDisposable
         .Where(r => Interlocked.Read(ref _destroysByReason[r]) > 0)
         .Select(r => $"{((DestroyReason)r).ToString().ToUpperInvariant()} {Interlocked.Read(ref _destroysByReason[r])}"));
 
+    /// <summary>Links the target refused to open (its DoS connection defence).</summary>
+    public int LinksRefused { get; private set; }
+
     /// <summary>Opens every link (in parallel), then starts the senders.</summary>
     public async Task StartAsync(IPEndPoint target, byte[] rsaFingerprint, CancellationToken ct)
     {
-        var links = await _links.OpenAsync(target, rsaFingerprint, _options.Links, ct).ConfigureAwait(false);
+        var links = await _links.OpenAsync(target, rsaFingerprint, _options.Links, ct, tolerateRefusals: true).ConfigureAwait(false);
+        LinksRefused = _links.Refused;
         double perLink = (double)_options.Rate / links.Length;
         _clock.Start();
         foreach (var link in links) _senders.Add(Task.Run(() => SendLoopAsync(link, perLink, _stop.Token), CancellationToken.None));

@@ -14,6 +14,12 @@ public sealed record FloodOptions
     /// <summary>Send DESTROY for each answered circuit (churn, flat circuit count) instead of abandoning it.</summary>
     public bool DestroyAnswered { get; init; }
 
+    /// <summary>
+    /// Turn the DoS defences on through the consensus, as the live network's authorities do
+    /// (DoSCircuitCreationEnabled=1 DoSConnectionEnabled=1, every other value C tor's default): both relays get them.
+    /// </summary>
+    public bool Dos { get; init; }
+
     /// <summary>Largest burst a link may send at once after a stall, in seconds' worth of its share of the rate.</summary>
     public double BurstSeconds { get; init; } = 0.05;
 }

@@ -34,13 +34,14 @@ public sealed class MiddleBenchNetwork : IAsyncDisposable
     /// <summary>Our relay first, then the C tor relay.</summary>
     public IReadOnlyList<Middle> Middles { get; }
 
-    public static async Task<MiddleBenchNetwork> StartAsync(string relayBinary, ILogger log)
+    public static async Task<MiddleBenchNetwork> StartAsync(string relayBinary, ILogger log, IReadOnlyList<string>? authorityExtraLines = null)
     {
         var network = await TorNetwork.StartAsync(new NetworkSpec
         {
             Authorities = 3, Relays = 1, Exits = 1, Client = true, OurRelayBinary = relayBinary,
             // One path per stream, so each download crosses exactly one middle relay.
             ClientExtraLines = ["ConfluxEnabled 0"],
+            AuthorityExtraLines = authorityExtraLines ?? [],
         }, log);
         try
         {
@@ -54,6 +55,9 @@ public sealed class MiddleBenchNetwork : IAsyncDisposable
             var control = await network.ConnectControlAsync(network.Client!);
             await Until(async () => await control.GetNetworkStatusAsync(ourFp) is not null && await control.GetNetworkStatusAsync(cFp) is not null
                                     && await control.GetNetworkStatusAsync(exitFp) is not null, TimeSpan.FromSeconds(180));
+            // Our relay takes its consensus parameters (DoS defences, congestion control …) from its own consensus.
+            await Until(() => Task.FromResult(LogFiles.ReadAll(ours.InfoLogPath).Contains("Verified consensus", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(120));
             return new MiddleBenchNetwork(network, control, guardFp, exitFp,
                 [new Middle(ours, ourFp, "torrelay (ours)"), new Middle(cMiddle, cFp, "C tor 0.4.9")]);
         }

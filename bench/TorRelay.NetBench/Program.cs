@@ -28,6 +28,7 @@ for (int i = 0; i < args.Length; i++)
         case "--flood-links" when hasValue: flood = flood with { Links = Int(args[++i]) }; break;
         case "--flood-seconds" when hasValue: flood = flood with { Duration = TimeSpan.FromSeconds(Int(args[++i])) }; break;
         case "--flood-destroy": flood = flood with { DestroyAnswered = true }; break;
+        case "--flood-dos": flood = flood with { Dos = true }; break;
         case "--scaling": mode = "scaling"; break;
         case "--exit": mode = "exit"; break;
         case "--seconds" when hasValue: scaling = scaling with { Measure = TimeSpan.FromSeconds(Int(args[++i])) }; break;
@@ -38,7 +39,7 @@ for (int i = 0; i < args.Length; i++)
         default:
             Console.Error.WriteLine("""
                 usage: TorRelay.NetBench --relay-binary PATH [--exit] [--mib N] [--rounds N]
-                       TorRelay.NetBench --relay-binary PATH --flood [--mib N] [--flood-rate N] [--flood-links N] [--flood-seconds N] [--flood-destroy]
+                       TorRelay.NetBench --relay-binary PATH --flood [--mib N] [--flood-rate N] [--flood-links N] [--flood-seconds N] [--flood-destroy] [--flood-dos]
                        TorRelay.NetBench --relay-binary PATH --scaling [--seconds N] [--circuits N] [--links N] [--sinks N] [--cores 1,2]
                        TorRelay.NetBench --handshakes
                 """);

@@ -39,6 +39,9 @@ public sealed record NetworkSpec
     /// <summary>Also run our relay a second time as a bridge (BridgeRelay 1), used by the bridge client.</summary>
     public bool OurBridge { get; init; }
 
+    /// <summary>Extra torrc lines for every authority (e.g. "ConsensusParams DoSCircuitCreationEnabled=1").</summary>
+    public IReadOnlyList<string> AuthorityExtraLines { get; init; } = [];
+
     /// <summary>Extra torrc lines for the C tor client (e.g. "ConfluxEnabled 0" for single-path measurements).</summary>
     public IReadOnlyList<string> ClientExtraLines { get; init; } = [];
 

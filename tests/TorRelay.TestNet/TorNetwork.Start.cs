@@ -91,6 +91,7 @@ public sealed partial class TorNetwork
             {
                 string torrc = n.IsCTor
                     ? TorrcWriter.CTor(n, authorities, exits, emptyFile, resolvConf, Environment.ProcessId, Spec.ClientExtraLines, OurBridge ?? OurRelay)
+                      + (n.Role == NodeRole.Authority ? string.Concat(Spec.AuthorityExtraLines.Select(l => l + "\n")) : "")
                     : n.Role == NodeRole.OurBridge ? TorrcWriter.OurRelay(n, authorities) + "BridgeRelay 1\n"
                     : Dns is not null ? TorrcWriter.OurRelay(n, authorities, TorrcWriter.OurExit(ourResolvConf))
                     : TorrcWriter.OurRelay(n, authorities);
