@@ -8,21 +8,23 @@ namespace TorRelay.TestNet;
 /// </summary>
 public static class ClientStreams
 {
-    public static async Task<T> RunAsync<T>(TorNetwork network, Func<CancellationToken, Task<T>> attempt, TimeSpan total, TimeSpan perAttempt)
+    public static async Task<T> RunAsync<T>(TorNetwork network, Func<CancellationToken, Task<T>> attempt, TimeSpan total, TimeSpan perAttempt,
+        CancellationToken ct = default)
     {
         var deadline = DateTimeOffset.UtcNow + total;
         while (true)
         {
-            await network.WaitForClientExitPathsAsync(Max(deadline - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-            using var timeout = new CancellationTokenSource(perAttempt);
+            await network.WaitForClientExitPathsAsync(Max(deadline - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1)), ct).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(perAttempt);
             try
             {
                 return await attempt(timeout.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is Socks5.RefusedException or OperationCanceledException or IOException
-                                      && DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10) < deadline)
+                                      && !ct.IsCancellationRequested && DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10) < deadline)
             {
-                await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
             }
         }
     }

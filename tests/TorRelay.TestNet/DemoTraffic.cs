@@ -27,14 +27,15 @@ public static class DemoTraffic
         {
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromMinutes(2));
-                var r = await Socks5Download.GetAsync(client.SocksPort, "127.0.0.1", server.Port, timeout.Token);
+                // A young network's exits re-publish, and the client waits for their descriptors: retry until it can.
+                var r = await ClientStreams.RunAsync(network, attempt => Socks5Download.GetAsync(client.SocksPort, "127.0.0.1", server.Port, attempt),
+                    TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), ct);
                 bool ok = r.Sha256 == server.ExpectedSha256;
                 log.LogInformation("demo traffic: download {Round}: {MiB:F1} MiB in {Seconds:F1} s ({Rate:F1} MiB/s), hash {Check}",
                     round, r.BodyBytes / 1048576.0, r.Elapsed.TotalSeconds, r.BodyBytes / 1048576.0 / r.Elapsed.TotalSeconds, ok ? "ok" : "MISMATCH");
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException
+                                      || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 log.LogInformation("demo traffic: download {Round} failed ({Reason}); retrying", round, e.Message);
             }
