@@ -94,6 +94,7 @@ public static class RelaySettingsMapper
         };
     }
 
+    /// <summary>The addresses of the interfaces that are up (for ExitPolicyRejectLocalInterfaces and our own address).</summary>
     private static List<IPAddress> LocalInterfaceAddresses() =>
         NetworkInterface.GetAllNetworkInterfaces()
             .Where(n => n.OperationalStatus == OperationalStatus.Up)
@@ -121,11 +122,7 @@ public static class RelaySettingsMapper
             throw new ConfigException($"Address '{a}' does not resolve to an IPv4 address.");
         }
         if (!orPort.Address.Equals(IPAddress.Any)) return orPort.Address;
-        var found = NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus == OperationalStatus.Up)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-            .Select(u => u.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        var found = LocalInterfaceAddresses().FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
         return found ?? throw new ConfigException("Could not find our IPv4 address: set the Address option.");
     }
 }

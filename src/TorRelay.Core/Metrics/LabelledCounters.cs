@@ -7,7 +7,7 @@ namespace TorRelay.Core.Metrics;
 /// its metrics store on each scrape: recording is a single interlocked add with no lookup or allocation, and every
 /// series (zeros included) is there from the first scrape, whenever the exporter started listening.
 /// </summary>
-internal sealed class LabelledCounters
+public sealed class LabelledCounters
 {
     private readonly long[] _values;
     private readonly KeyValuePair<string, object?>[][] _tags;

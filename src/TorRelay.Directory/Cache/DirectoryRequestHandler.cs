@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TorRelay.Directory.Consensus;
 using TorRelay.Directory.Netdoc;
 
+using TorRelay.Directory.Policy;
+
 namespace TorRelay.Directory.Cache;
 
 /// <summary>
@@ -278,30 +280,12 @@ public sealed partial class DirectoryRequestHandler(
     {
         if (peer is null) return null;
         if (peer.IsIPv4MappedToIPv6) peer = peer.MapToIPv4();
-        if (IsInternal(peer)) return null;
+        if (InternalAddress.Is(peer)) return null;
         if (_options.EnforceDistinctSubnets && _options.OurAddress is { AddressFamily: AddressFamily.InterNetwork } ours &&
             peer.AddressFamily == AddressFamily.InterNetwork &&
             peer.GetAddressBytes().AsSpan(0, 3).SequenceEqual(ours.GetAddressBytes().AsSpan(0, 3)))
             return null;
         return peer.ToString();
-    }
-
-    /// <summary>tor_addr_is_internal(addr, 0).</summary>
-    internal static bool IsInternal(IPAddress a)
-    {
-        byte[] b = a.GetAddressBytes();
-        if (a.AddressFamily == AddressFamily.InterNetwork)
-        {
-            return b[0] is 0 or 10 or 127 ||
-                   (b[0] == 100 && (b[1] & 0xC0) == 64) ||
-                   (b[0] == 169 && b[1] == 254) ||
-                   (b[0] == 172 && (b[1] & 0xF0) == 16) ||
-                   (b[0] == 192 && b[1] == 168);
-        }
-
-        if (a.AddressFamily != AddressFamily.InterNetworkV6) return true;
-        if ((b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) is 0x80 or 0xC0)) return true;
-        return b.AsSpan(0, 15).IndexOfAnyExcept((byte)0) < 0 && b[15] <= 1;
     }
 
     private static string FirstLine(string headers)

@@ -4,6 +4,7 @@ using TorRelay.Cells.Link;
 using TorRelay.Cells.Relay;
 using TorRelay.Core.Channels;
 using TorRelay.Core.Circuits;
+using TorRelay.Directory.Policy;
 
 namespace TorRelay.Relay.Circuits;
 
@@ -42,7 +43,7 @@ public sealed partial class ExtendHandler(ChannelManager channels, Func<byte[]> 
         if (circuit.Previous.Peer is { } prev && rsa.SequenceEqual(prev.RsaFingerprint)) return "asked to extend back to the previous hop";
         var endpoint = request.Ipv4EndPoint ?? request.Ipv6EndPoint;
         if (endpoint is null) return "EXTEND2 without an address";
-        if (!allowPrivateAddresses && IsPrivate(endpoint.Address)) return "asked to extend to a private address";
+        if (!allowPrivateAddresses && InternalAddress.Is(endpoint.Address)) return "asked to extend to a private address";
         return null;
     }
 
@@ -73,15 +74,6 @@ public sealed partial class ExtendHandler(ChannelManager channels, Func<byte[]> 
         var message = new byte[2 + reply.Length];
         new Extended2Message(reply).EncodeTo(message);
         await circuits.SendRelayAsync(circuit, RelayCommand.Extended2, 0, message).ConfigureAwait(false);
-    }
-
-    private static bool IsPrivate(IPAddress a)
-    {
-        if (IPAddress.IsLoopback(a) || a.IsIPv6LinkLocal || a.IsIPv6SiteLocal || a.IsIPv6UniqueLocal) return true;
-        if (a.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return false;
-        var b = a.GetAddressBytes();
-        return b[0] == 10 || b[0] == 0 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168) ||
-               (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xC0) == 64);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused an EXTEND2 from {Peer}: {Reason}")]

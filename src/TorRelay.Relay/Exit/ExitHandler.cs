@@ -193,7 +193,7 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
         if (Settings.Policy.IsRejectStar) return [ResolvedAnswer.Error(transient: false)]; // a non-exit does no lookups
         if (ReverseName.IsReverseName(name))
         {
-            return ReverseName.TryParse(name, out var address) && !ReverseName.IsInternal(address)
+            return ReverseName.TryParse(name, out var address) && !InternalAddress.Is(address)
                 ? ToAnswers(await resolver.ReverseAsync(address, stopping).ConfigureAwait(false))
                 : [ResolvedAnswer.Error(transient: false)];
         }

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace TorRelay.Relay.Exit;
 
 /// <summary>
 /// Reverse-lookup names (C tor's tor_addr_parse_PTR_name): "4.3.2.1.in-addr.arpa" and the 32-nibble ".ip6.arpa" form.
-/// RESOLVE may ask for them; BEGIN may not. Internal addresses are never looked up (tor_addr_is_internal).
+/// RESOLVE may ask for them; BEGIN may not. Internal addresses are never looked up (<see cref="TorRelay.Directory.Policy.InternalAddress"/>).
 /// </summary>
 public static class ReverseName
 {
@@ -48,19 +47,5 @@ public static class ReverseName
             return true;
         }
         return false;
-    }
-
-    /// <summary>tor_addr_is_internal(addr, 0): loopback, private, link-local, "this network", CGNAT, ULA, unspecified.</summary>
-    public static bool IsInternal(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        var b = address.GetAddressBytes();
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            return b[0] is 0 or 10 or 127 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xC0) == 64);
-        }
-        return IPAddress.IPv6Loopback.Equals(address) || IPAddress.IPv6Any.Equals(address)
-            || (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) || (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0);
     }
 }

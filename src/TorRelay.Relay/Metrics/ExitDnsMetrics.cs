@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using TorRelay.Core.Metrics;
 using TorRelay.Relay.Exit.Dns;
 
 namespace TorRelay.Relay.Metrics;
@@ -11,33 +12,24 @@ namespace TorRelay.Relay.Metrics;
 public sealed class ExitDnsMetrics : IDnsMetrics
 {
     private readonly Dictionary<string, int> _reasonIndex;
-    private readonly KeyValuePair<string, object?>[][] _reasonTags;
-    private readonly long[] _errors;
-    private long _queries;
+    private readonly LabelledCounters _queries = new([[]]);
+    private readonly LabelledCounters _errors;
 
     public ExitDnsMetrics(Meter meter)
     {
         var reasons = DnsMetricLabels.Reasons;
         _reasonIndex = reasons.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i);
-        _reasonTags = [.. reasons.Select(r => new[] { new KeyValuePair<string, object?>("reason", r) })];
-        _errors = new long[reasons.Count];
-        meter.CreateObservableCounter("tor_relay_exit_dns_query_total", () => Volatile.Read(ref _queries), null,
+        _errors = new LabelledCounters([.. reasons.Select(r => new[] { new KeyValuePair<string, object?>("reason", r) })]);
+        meter.CreateObservableCounter("tor_relay_exit_dns_query_total", _queries.Observe, null,
             "Total number of DNS queries done by this relay");
-        meter.CreateObservableCounter("tor_relay_exit_dns_error_total", ObserveErrors, null,
+        meter.CreateObservableCounter("tor_relay_exit_dns_error_total", _errors.Observe, null,
             "Total number of DNS errors encountered by this relay");
     }
 
-    public void Query(string record) => Interlocked.Increment(ref _queries);
+    public void Query(string record) => _queries.Increment(0);
 
     public void Error(string record, string reason)
     {
-        if (_reasonIndex.TryGetValue(reason, out int i)) Interlocked.Increment(ref _errors[i]);
-    }
-
-    private IEnumerable<Measurement<long>> ObserveErrors()
-    {
-        var result = new Measurement<long>[_errors.Length];
-        for (int i = 0; i < result.Length; i++) result[i] = new(Volatile.Read(ref _errors[i]), _reasonTags[i]);
-        return result;
+        if (_reasonIndex.TryGetValue(reason, out int i)) _errors.Increment(i);
     }
 }
