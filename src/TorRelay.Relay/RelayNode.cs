@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using TorRelay.Core.Channels;
+using TorRelay.Core.Channels.Padding;
 using TorRelay.Core.Circuits;
 using TorRelay.Core.Metrics;
 using TorRelay.Core.Dos;
@@ -13,6 +14,7 @@ using TorRelay.Directory.Consensus;
 using TorRelay.Directory.Descriptors;
 using TorRelay.Relay.Keys;
 using TorRelay.Relay.Exit;
+using TorRelay.Relay.SelfTest;
 using TorRelay.Relay.Exit.Dns;
 using TorRelay.Directory.Policy;
 using System.Net.Sockets;
@@ -46,6 +48,8 @@ public sealed partial class RelayNode : IAsyncDisposable
     private ChannelManager? _channels;
     private readonly List<OrPortListener> _listeners = new();
     private ConsensusTracker? _tracker;
+    private ReachabilitySelfTest? _selfTest;
+    private CancellationToken _running;
     private CircuitSwitch? _circuits;
     private ExitHandler? _exit;
     private ExitResolver? _resolver;
@@ -54,6 +58,7 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly RelayMetrics _relayMetrics;
     private readonly BandwidthHistory _bandwidth = new();
     private readonly EwmaPolicy _ewma;
+    private readonly PaddingPolicy _padding;
     private readonly DosMitigation _dos;
     private long _publishedObserved;
 
@@ -75,6 +80,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         _started = time.GetUtcNow();
         _relayMetrics = new RelayMetrics(time: time);
         _ewma = new EwmaPolicy(time);
+        _padding = new PaddingPolicy(time, _random, loggers.CreateLogger("TorRelay.Channel.Padding"), _coreMetrics);
         _dos = new DosMitigation(DosOptions.FromConsensus(null, settings.Dos), time, _random, loggers.CreateLogger("TorRelay.Dos"));
         _relayMetrics.DosSource = () => _dos.Stats;
     }
@@ -158,8 +164,15 @@ public sealed partial class RelayNode : IAsyncDisposable
                 _exit),
         };
         _circuits.Dos = _dos;
+        _running = ct;
+        var paths = new TestingPathSource(_settings.Nickname, () => _tracker?.Current, _dirStore, _channels, () => _keyStore.Current);
+        _selfTest = new ReachabilitySelfTest(_settings, _time, _loggers.CreateLogger("TorRelay.SelfTest"), _random, paths.Choose,
+            (hop, token) => channels.GetOrOpenAsync(hop.EndPoint, hop.RsaIdentity, token), RequestRepublish);
+        _circuits.CreateAnswered = _selfTest.OnCreateAnswered;
+        _relayMetrics.ReachabilitySource = () => _selfTest.AllSeemReachable;
         _channels.CellHandler = _circuits;
         _channels.Queues = CreateQueues(_circuits);
+        _channels.Padding = _padding;
         foreach (var ep in _settings.OrListen)
         {
             var listener = new OrPortListener(ep, _channels, _loggers.CreateLogger("TorRelay.OrPort"), _coreMetrics, _dos);
@@ -181,6 +194,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         tasks.Add(PublishLoopAsync(ct));
         tasks.Add(cacheFetcher.RunAsync(ct));
         tasks.Add(HeartbeatAsync(ct));
+        tasks.Add(_selfTest.RunAsync(ct));
         try
         {
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -265,7 +279,9 @@ public sealed partial class RelayNode : IAsyncDisposable
             var descriptor = BuildDescriptor();
             _dirStore.SetOwnServerDescriptor(descriptor.Descriptor);
             targets = _settings.PublishTargets;
-            if (targets.Count > 0) await publisher.PublishAsync(targets, descriptor, ct).ConfigureAwait(false);
+            // decide_if_publishable_server: no upload until our ORPort seems reachable (or AssumeReachable 1).
+            if (targets.Count > 0 && _selfTest?.AllSeemReachable != false) await publisher.PublishAsync(targets, descriptor, ct).ConfigureAwait(false);
+            else if (targets.Count > 0) LogWaitingForReachability(_log);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(RepublishInterval);
             try
@@ -300,6 +316,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             _circuits.CongestionParams = TorRelay.Core.Circuits.Congestion.CongestionControlParams.FromConsensus(p);
         }
         _ewma.SetHalflife(TimeSpan.FromMilliseconds(Math.Clamp(p.GetValueOrDefault("CircuitPriorityHalflifeMsec", 30000), 1, int.MaxValue)));
+        _padding.Parameters = PaddingParameters.FromConsensus(p);
     }
 
     private void OnConsensus(MicrodescConsensus consensus)
@@ -311,6 +328,8 @@ public sealed partial class RelayNode : IAsyncDisposable
         var patience = _settings.TestingTorNetwork ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(30);
         if (ours is null && !_settings.BridgeRelay && _settings.PublishTargets.Count > 0 && consensus.ValidAfter - _lastUpload > patience && _time.GetUtcNow() - _lastUpload > patience)
             RequestRepublish();
+        // directory_info_has_arrived: new directory information is a moment to test reachability again.
+        _selfTest?.CheckNow(_running);
         if (!_linkCheckDone)
         {
             _linkCheckDone = true;
@@ -405,6 +424,9 @@ public sealed partial class RelayNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "BridgeRelay 1 and no bridge authority configured: not publishing our descriptor; clients reach this bridge through its Bridge line")]
     private static partial void LogBridgeNotPublishing(ILogger log);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Not uploading our descriptor yet: our ORPort has not been found reachable")]
+    private static partial void LogWaitingForReachability(ILogger log);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PublishServerDescriptor is 0: not publishing our descriptor")]
     private static partial void LogNotPublishing(ILogger log);

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using TorRelay.Cells;
 using TorRelay.Cells.Link;
+using TorRelay.Core.Channels.Padding;
 using TorRelay.Core.Metrics;
 
 namespace TorRelay.Core.Channels;
@@ -67,6 +68,9 @@ public sealed partial class Channel : IAsyncDisposable
     public int LinkVersion => Handshake.LinkVersion;
     public DateTimeOffset OpenedAt { get; }
     public DateTimeOffset LastActivity { get; private set; }
+
+    /// <summary>Connection-level padding (padding-spec §2), when the host enabled it; it stops itself on close.</summary>
+    public ChannelPadding? Padding { get; set; }
     public bool IsClosed => _closed.IsCancellationRequested;
 
     /// <summary>Signalled once the channel is closed, for whoever tracks it.</summary>
@@ -93,6 +97,7 @@ public sealed partial class Channel : IAsyncDisposable
             while (true)
             {
                 var result = await reader.ReadAsync(linked.Token).ConfigureAwait(false);
+                Padding?.NoteTransfer();
                 var buffer = result.Buffer;
                 string? violation = null;
                 while (CellFramer.TryRead(ref buffer, LinkVersion, out var header, out var payload, out _))
@@ -145,6 +150,7 @@ public sealed partial class Channel : IAsyncDisposable
             int n;
             while ((n = _outbound.DequeueBatch(batch)) > 0)
             {
+                Padding?.NoteTransfer();
                 try
                 {
                     for (int i = 0; i < n; i++)
@@ -169,7 +175,10 @@ public sealed partial class Channel : IAsyncDisposable
     {
         switch (header.Command)
         {
-            case CellCommand.Padding or CellCommand.VPadding or CellCommand.PaddingNegotiate:
+            case CellCommand.Padding or CellCommand.VPadding:
+                return null;
+            case CellCommand.PaddingNegotiate:
+                Padding?.OnNegotiate(payload);
                 return null;
             case CellCommand.Create or CellCommand.CreateFast or CellCommand.Create2 or CellCommand.Relay
                 or CellCommand.RelayEarly or CellCommand.Destroy or CellCommand.Created or CellCommand.CreatedFast

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using System.Diagnostics;
+using TorRelay.Core.Channels.Padding;
 using TorRelay.Core.Metrics;
 using TorRelay.Crypto;
 
@@ -49,6 +50,9 @@ public sealed partial class ChannelManager : IAsyncDisposable
 
     /// <summary>Output queues of every channel opened from now on: EWMA scheduling and the shared memory budget.</summary>
     public ChannelQueueSettings? Queues { get; set; }
+
+    /// <summary>Connection-level padding shared by all channels; null: channels send none.</summary>
+    public PaddingPolicy? Padding { get; set; }
 
     public int Count
     {
@@ -162,6 +166,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
     private Channel Open(ILinkTransport link, LinkHandshakeResult result, bool replaceCanonical = true)
     {
         var channel = new Channel(link, result, _loggers.CreateLogger("TorRelay.Channel"), _time, CellHandler, _metrics, Queues);
+        if (Padding is not null) channel.Padding = ChannelPadding.Start(channel, Padding);
         lock (_gate)
         {
             _all.Add(channel);

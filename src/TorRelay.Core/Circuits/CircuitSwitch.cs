@@ -9,6 +9,7 @@ using TorRelay.Cells.Relay;
 using System.Diagnostics;
 using TorRelay.Core.Channels;
 using TorRelay.Core.Circuits.Congestion;
+using TorRelay.Core.Circuits.Origin;
 using TorRelay.Core.Metrics;
 using TorRelay.Core.Streams;
 using TorRelay.Crypto;
@@ -72,6 +73,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     /// <summary>The client address a CREATE counts against (C tor's channel_is_client): null for relays.</summary>
     private static IPAddress? DosAddress(Channel channel) =>
         channel.Peer is null && channel.Handshake.RemoteEndPoint is IPEndPoint ep ? ep.Address : null;
+
+    /// <summary>Called after each CREATE/CREATE2 we answered (C tor's onionskin_answer): the relay's reachability self-test listens.</summary>
+    public Action<Channel>? CreateAnswered { get; set; }
 
     /// <summary>The role's handler for relay commands addressed to us (EXTEND2, BEGIN …).</summary>
     public IRelayCommandHandler? RelayHandler { get; set; }
@@ -199,6 +203,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         _metrics?.CircuitOpened();
         var cellCommand = command == CellCommand.CreateFast ? CellCommand.CreatedFast : CellCommand.Created2;
         await channel.SendFixedAsync(id, cellCommand, reply, CancellationToken.None).ConfigureAwait(false);
+        CreateAnswered?.Invoke(channel);
     }
 
     private byte[]? RespondFast(byte[] payload, byte[] keys)
@@ -224,7 +229,12 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
 
     private async ValueTask<string?> HandleRelayAsync(Channel channel, CellHeader header, ReadOnlySequence<byte> payload, CancellationToken ct)
     {
-        if (!channel.Circuits.TryGetValue(header.CircId.Value, out var entry) || entry is not CircuitLeg leg) return null;
+        if (!channel.Circuits.TryGetValue(header.CircId.Value, out var entry)) return null;
+        if (entry is not CircuitLeg leg)
+        {
+            (entry as OriginCircuit)?.OnRelayCell(payload);
+            return null;
+        }
         var circuit = leg.Circuit;
         long started = _metrics is null ? 0 : Stopwatch.GetTimestamp();
         if (leg.IsPrevious)
@@ -237,6 +247,8 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
                 return null;
             }
             var next = circuit.Next;
+            // A multi-hop circuit (a next hop, or a relay behind us) makes the previous channel worth padding.
+            if (next is not null || channel.Peer is not null) channel.Padding?.MarkUsedForFullCircuits();
             var cell = next is not null
                 ? next.RentCell(circuit.NextId, header.Command, out var body)
                 : RentScratch(out body);
@@ -514,7 +526,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
 
     private void HandleCreated(Channel channel, CellHeader header, ReadOnlySequence<byte> payload)
     {
-        if (!channel.Circuits.TryGetValue(header.CircId.Value, out var entry) || entry is not CircuitLeg { IsPrevious: false } leg) return;
+        if (!channel.Circuits.TryGetValue(header.CircId.Value, out var entry)) return;
+        if (entry is OriginCircuit origin) origin.OnCreated(header.Command, payload);
+        if (entry is not CircuitLeg { IsPrevious: false } leg) return;
         var pending = leg.Circuit.PendingCreated;
         if (pending is null) return;
         if (header.Command != CellCommand.Created2 || !Created2Cell.TryDecode(payload.ToArray(), out var created, out _))
@@ -531,8 +545,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     {
         _metrics?.DestroyCellReceived();
         if (!channel.Circuits.TryRemove(id.Value, out var entry)) return null;
-        if (entry is not CircuitLeg leg) return null; // a CREATE still in its handshake: the reply finds the ID gone
         var reason = payload.Length > 0 ? (DestroyReason)payload.FirstSpan[0] : DestroyReason.None;
+        (entry as OriginCircuit)?.OnDestroyed(reason);
+        if (entry is not CircuitLeg leg) return null; // a CREATE still in its handshake: the reply finds the ID gone
         var circuit = leg.Circuit;
         if (leg.IsPrevious)
         {
@@ -579,7 +594,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     {
         foreach (var (id, entry) in channel.Circuits.ToArray())
         {
-            if (!channel.Circuits.TryRemove(id, out _) || entry is not CircuitLeg leg) continue;
+            if (!channel.Circuits.TryRemove(id, out _)) continue;
+            (entry as OriginCircuit)?.OnDestroyed(DestroyReason.ChannelClosed);
+            if (entry is not CircuitLeg leg) continue;
             // Either way the circuit cannot continue: tell the other side (C tor: END_CIRC_REASON_CHANNEL_CLOSED).
             await CloseAsync(leg.Circuit, DestroyReason.ChannelClosed, fromPrevious: leg.IsPrevious).ConfigureAwait(false);
         }

@@ -87,6 +87,7 @@ public sealed partial class CoreMetrics : IDisposable
         _meter.CreateObservableGauge("torrelay_channel_queue_cells", ObserveQueuedCells, "{cell}",
             "Cells queued towards peers on all open channels");
         CreateCongestionInstruments();
+        CreatePaddingInstruments();
     }
 
     /// <summary>The cells queued on all channels now; read on each scrape. Set once the channel manager exists.</summary>

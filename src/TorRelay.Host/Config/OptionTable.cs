@@ -63,6 +63,10 @@ public static class OptionTable
         new("SigningKeyLifetime", OptionType.Interval, "30 days"),
         new("OfflineMasterKey", OptionType.Bool, "0", Allowed: Zero, Unsupported: "does not support offline master keys yet"),
 
+        // Client padding preferences (config.c); a relay must leave both at their defaults (relay_config.c).
+        new("ConnectionPadding", OptionType.AutoBool, "auto"),
+        new("ReducedConnectionPadding", OptionType.Bool, "0"),
+
         // DoS mitigation (C tor's core/or/dos_options.inc): 0 and auto mean "from the consensus".
         new("DoSCircuitCreationEnabled", OptionType.AutoBool, "auto"),
         new("DoSCircuitCreationMinConnections", OptionType.PosInt, "0"),

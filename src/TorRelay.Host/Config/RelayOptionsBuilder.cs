@@ -83,6 +83,7 @@ public static class RelayOptionsBuilder
         if (safeLogging is not ("0" or "1") && !safeLogging.Equals("relay", StringComparison.OrdinalIgnoreCase))
             throw ConfigException.At(o.Line("SafeLogging")!, $"Unrecognized value '{safeLogging}' in SafeLogging");
 
+        CheckPadding(o);
         var bandwidth = Bandwidth.Validate(o);
 
         // tor's MIN_HEARTBEAT_PERIOD; 0 disables heartbeats.
@@ -178,6 +179,15 @@ public static class RelayOptionsBuilder
     {
         string? home = Environment.GetEnvironmentVariable("HOME");
         return string.IsNullOrEmpty(home) || home == "/" ? "/var/lib/tor" : Path.Join(home, ".tor");
+    }
+
+    /// <summary>options_validate_relay_padding: torrelay always runs as a relay, and relays pad as the consensus says.</summary>
+    private static void CheckPadding(OptionReader o)
+    {
+        if (o.AutoBool("ConnectionPadding") is not null)
+            throw ConfigException.At(o.Line("ConnectionPadding")!, "Relays must use 'auto' for the ConnectionPadding setting.");
+        if (o.Bool("ReducedConnectionPadding"))
+            throw ConfigException.At(o.Line("ReducedConnectionPadding")!, "Relays cannot set ReducedConnectionPadding.");
     }
 
     /// <summary>We never switch users, so "User" is accepted only when it names the user we already run as.</summary>

@@ -44,6 +44,8 @@ public sealed class RelayMetrics : IDisposable
             "Share of time each CPU core was busy since the previous scrape");
         Dns = new ExitDnsMetrics(_meter);
         _meter.CreateObservableCounter("tor_relay_dos_total", ObserveDos, null, "Denial of Service defenses related counters");
+        _meter.CreateObservableGauge("torrelay_orport_reachable", ObserveReachable, null,
+            "1 once the ORPort self-test (or AssumeReachable) found our advertised ORPorts reachable, else 0");
     }
 
     /// <summary>The DoS defences' counters (C tor's fill_dos_values), read on each scrape.</summary>
@@ -53,6 +55,12 @@ public sealed class RelayMetrics : IDisposable
         DosSource is { } source
             ? source().ToMetricSeries().Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>("type", kv.Key)))
             : [];
+
+    /// <summary>Whether our ORPorts seem reachable (the self-test's verdict), read on each scrape; absent until set.</summary>
+    public Func<bool>? ReachabilitySource { get; set; }
+
+    private IEnumerable<Measurement<int>> ObserveReachable() =>
+        ReachabilitySource is { } source ? [new Measurement<int>(source() ? 1 : 0)] : [];
 
     /// <summary>The exit resolver's queries and errors.</summary>
     public ExitDnsMetrics Dns { get; }

@@ -43,6 +43,12 @@ public class RelayOptionsTests
         Assert.Equal(Path.Join(o.DataDirectory, "keys"), o.KeyDirectory);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("ConnectionPadding auto\nReducedConnectionPadding 0\n")]
+    public void ConnectionPaddingDefaultsAreTheOnlyValuesARelayAccepts(string lines) =>
+        Assert.Equal(9001, Load("ORPort 9001\n" + lines).ORPorts[0].Port);
+
     [Fact]
     public void DefaultDataDirectoryFollowsHome()
     {
@@ -163,6 +169,10 @@ public class RelayOptionsTests
     [InlineData("ORPort 0\n", 1, "ORPort 0 disables the relay")]
     [InlineData("ORPort 9001\nUser nosuchuser-torrelay\n", 2, "User nosuchuser-torrelay: torrelay does not switch users")]
     [InlineData("ORPort 9001\nDataDirectory /tmp/x\nNoSuchOption 1\n", 3, "Unknown option 'NoSuchOption'")]
+    [InlineData("ORPort 9001\nConnectionPadding 0\n", 2, "Relays must use 'auto' for the ConnectionPadding setting.")]
+    [InlineData("ORPort 9001\nConnectionPadding 1\n", 2, "Relays must use 'auto' for the ConnectionPadding setting.")]
+    [InlineData("ORPort 9001\nReducedConnectionPadding 1\n", 2, "Relays cannot set ReducedConnectionPadding.")]
+    [InlineData("ORPort 9001\nConnectionPadding sometimes\n", 2, "Could not parse ConnectionPadding")]
     public void EveryErrorNamesItsLine(string torrc, int line, string message)
     {
         var e = Fails(torrc);

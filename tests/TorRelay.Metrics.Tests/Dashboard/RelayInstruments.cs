@@ -60,6 +60,8 @@ internal sealed class RelayInstruments : IDisposable
         Relay.ConsensusReceived(DateTimeOffset.UtcNow.AddMinutes(-20));
         Relay.DescriptorUploaded(DescriptorUploadResult.Accepted);
         Relay.DosSource = () => default;
+        Relay.ReachabilitySource = () => true;
+        Core.PaddingNegotiated(start: false);
         return this;
     }
 

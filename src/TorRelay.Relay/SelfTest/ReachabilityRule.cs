@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Sockets;
+using TorRelay.Core.Channels;
+using TorRelay.Directory.Policy;
+
+namespace TorRelay.Relay.SelfTest;
+
+/// <summary>
+/// When an answered CREATE shows our ORPort reachable (C tor's onionskin_answer): the channel was opened by the peer
+/// (inbound), its far end is not local unless ExtendAllowPrivateAddresses (TestingTorNetwork sets it), the peer's
+/// NETINFO says it reached us at an address we publish, and that address has the family the peer really used.
+/// </summary>
+public static class ReachabilityRule
+{
+    /// <summary>The address family found reachable, or null when this channel proves nothing.</summary>
+    public static AddressFamily? Evaluate(LinkHandshakeResult link, IReadOnlyList<IPAddress> published, bool extendAllowPrivateAddresses)
+    {
+        if (!link.Inbound || link.RemoteEndPoint is not IPEndPoint { Address: var remoteRaw }) return null;
+        var remote = Normalize(remoteRaw);
+        if (!extendAllowPrivateAddresses && IsLocal(remote, published)) return null;
+        if (link.PeerNetinfo.OtherAddress is not { } claimed) return null;
+        var supposed = Normalize(claimed);
+        bool ours = false;
+        foreach (var a in published) ours |= Normalize(a).Equals(supposed);
+        return ours && remote.AddressFamily == supposed.AddressFamily ? supposed.AddressFamily : null;
+    }
+
+    /// <summary>C tor's is_local_to_resolve_addr: internal, or in our own /24 (IPv4) or /48 (IPv6) (EnforceDistinctSubnets).</summary>
+    public static bool IsLocal(IPAddress address, IReadOnlyList<IPAddress> ours)
+    {
+        if (InternalAddress.Is(address)) return true;
+        foreach (var o in ours)
+            if (SamePrefix(Normalize(o), address, address.AddressFamily == AddressFamily.InterNetwork ? 24 : 48)) return true;
+        return false;
+    }
+
+    private static bool SamePrefix(IPAddress a, IPAddress b, int bits)
+    {
+        if (a.AddressFamily != b.AddressFamily) return false;
+        Span<byte> x = stackalloc byte[16], y = stackalloc byte[16];
+        a.TryWriteBytes(x, out _);
+        b.TryWriteBytes(y, out _);
+        int whole = bits / 8;
+        return x[..whole].SequenceEqual(y[..whole]);
+    }
+
+    private static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+}
