@@ -57,6 +57,8 @@ public static class RelaySettingsMapper
                 RandomizeCase = o.ServerDNSRandomizeCase,
                 SearchDomains = o.ServerDNSSearchDomains,
                 AllowNonRFC953Hostnames = o.ServerDNSAllowNonRFC953Hostnames,
+                DetectHijacking = o.ServerDNSDetectHijacking,
+                TestAddresses = o.ServerDNSTestAddresses,
             },
             MaxMemInQueues = (long)Math.Min(o.MaxMemInQueues, long.MaxValue),
             Dos = o.Dos,

@@ -1,6 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
-using TorRelay.Metrics.Policy;
+using TorRelay.Directory.Policy;
 
 namespace TorRelay.Metrics;
 
@@ -12,38 +11,35 @@ namespace TorRelay.Metrics;
 /// </summary>
 public sealed class MetricsPortPolicy
 {
-    private readonly AddressPolicyRule[] _rules;
+    private readonly ExitPolicy _rules;
 
-    private MetricsPortPolicy(AddressPolicyRule[] rules) => _rules = rules;
+    private MetricsPortPolicy(ExitPolicy rules) => _rules = rules;
 
     /// <summary>The default policy: refuse everyone.</summary>
-    public static MetricsPortPolicy RejectAll { get; } = new([
-        new AddressPolicyRule(false, AddressFamily.InterNetwork, 0, 0),
-        new AddressPolicyRule(false, AddressFamily.InterNetworkV6, 0, 0),
-    ]);
+    public static MetricsPortPolicy RejectAll { get; } = new(ExitPolicy.RejectAll);
 
     /// <summary>
     /// Parses entries like "accept 127.0.0.1", "accept 10.0.0.0/8", "reject *", "accept [::1]",
     /// "accept private:*"; an entry may hold several comma-separated rules. False on a malformed
-    /// entry (tor then rejects the whole configuration).
+    /// entry (tor then rejects the whole configuration). The grammar is ExitPolicy's (parse_addr_policy).
     /// </summary>
     public static bool TryParse(IEnumerable<string> entries, out MetricsPortPolicy policy, out string error)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var rules = new List<AddressPolicyRule>();
+        var rules = new List<PolicyRule>();
         foreach (string line in entries)
         {
-            foreach (string entry in line.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!PolicyRule.TryParse(line, out PolicyRule[] parsed, out error))
             {
-                if (!PolicyEntryParser.TryParse(entry, rules, out error))
-                {
-                    policy = RejectAll;
-                    return false;
-                }
+                policy = RejectAll;
+                return false;
             }
+            // load_policy_from_option: ports are not used here, so every rule covers 1-65535.
+            foreach (PolicyRule rule in parsed)
+                rules.Add(new PolicyRule(rule.Action, rule.Address, rule.MaskBits, 1, 65535));
         }
-        rules.AddRange(RejectAll._rules);
-        policy = new MetricsPortPolicy([.. rules]);
+        rules.AddRange(ExitPolicy.RejectAll.Rules);
+        policy = new MetricsPortPolicy(new ExitPolicy(rules));
         error = "";
         return true;
     }
@@ -52,34 +48,13 @@ public sealed class MetricsPortPolicy
     public static MetricsPortPolicy Parse(IEnumerable<string> entries) =>
         TryParse(entries, out MetricsPortPolicy policy, out string error) ? policy : throw new FormatException(error);
 
-    /// <summary>Whether a client connecting from <paramref name="address"/> may scrape.</summary>
+    /// <summary>
+    /// Whether a client connecting from <paramref name="address"/> may scrape: addr_policy_permits_tor_addr with
+    /// port 1, where a "probably" result (for the null address 0.0.0.0 or ::) counts as definite.
+    /// </summary>
     public bool Permits(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
-            return false;
-        UInt128 value = AddressPolicyRule.ToInteger(address);
-        if (value == 0)
-            return PermitsUnknownAddress();
-        foreach (AddressPolicyRule rule in _rules)
-        {
-            if (rule.Matches(address.AddressFamily, value))
-                return rule.Accept;
-        }
-        return false;
-    }
-
-    /// <summary>
-    /// compare_unknown_tor_addr_to_addr_policy, which tor uses for a null address (0.0.0.0 or ::):
-    /// the first entry covering all addresses decides ("probably" results count as definite).
-    /// </summary>
-    private bool PermitsUnknownAddress()
-    {
-        foreach (AddressPolicyRule rule in _rules)
-        {
-            if (rule.MaskBits == 0)
-                return rule.Accept;
-        }
-        return false;
+        return _rules.Evaluate(address, 1) is PolicyResult.Accepted or PolicyResult.ProbablyAccepted;
     }
 }

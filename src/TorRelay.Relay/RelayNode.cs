@@ -152,6 +152,8 @@ public sealed partial class RelayNode : IAsyncDisposable
         _coreMetrics.QueuedCellsSource = () => channels.Snapshot().Sum(c => (long)c.QueuedCells);
         var dirAnswers = new DirectoryRequestHandler(_dirStore, _time, new DirectoryRequestHandlerOptions { OurAddress = _settings.AdvertisedOrPort.Address });
         _resolver = ExitResolver.Create(_settings.Dns, _loggers.CreateLogger("TorRelay.Dns"), _relayMetrics.Dns, _time, _random);
+        // check_dns_honesty_callback's precondition: public_server_mode and an exit policy other than reject *:*.
+        _resolver.StartCorrectnessChecks(() => !_settings.BridgeRelay && !_settings.Exit.Policy.IsRejectStar, RequestRepublish);
         // A non-exit answers BEGIN and RESOLVE as C tor does: its reject-all policy refuses them.
         _exit = new ExitHandler(_settings.Exit, new DnsStreamResolver(_resolver),
             fp => _tracker?.Current?.FindByIdentity(fp) is not null, _loggers.CreateLogger("TorRelay.Exit"), ct);
@@ -230,6 +232,10 @@ public sealed partial class RelayNode : IAsyncDisposable
     {
         var keys = _keyStore.Current;
         var now = _time.GetUtcNow();
+        // C tor publishes reject *:* while its DNS configuration is broken (has_dns_init_failed) or its nameservers
+        // hijack known-good names (dns_seems_to_be_broken).
+        bool dnsBroken = _resolver is { IsConfigBroken: true } or { DnsSeemsBroken: true };
+        var policy = dnsBroken ? ExitPolicy.RejectAll : _settings.Exit.Policy;
         return ServerDescriptorBuilder.Build(new DescriptorInput
         {
             Nickname = _settings.Nickname,
@@ -245,9 +251,8 @@ public sealed partial class RelayNode : IAsyncDisposable
             BandwidthObserved = _publishedObserved = ObservedBandwidth,
             Family = _settings.Family,
             Contact = _settings.ContactInfo,
-            // C tor publishes reject *:* while its DNS configuration is broken (has_dns_init_failed).
-            ExitPolicy = (_resolver?.IsConfigBroken == true ? ExitPolicy.RejectAll : _settings.Exit.Policy).ToDescriptorLines(),
-            Ipv6PolicySummary = _settings.Exit.IPv6Exit ? _settings.Exit.Policy.Summarize(AddressFamily.InterNetworkV6).ToString() : null,
+            ExitPolicy = policy.ToDescriptorLines(),
+            Ipv6PolicySummary = _settings.Exit.IPv6Exit ? policy.Summarize(AddressFamily.InterNetworkV6).ToString() : null,
             IdentityKey = keys.Identity,
             SigningKey = keys.Signing,
             SigningKeyCert = keys.SigningCert,

@@ -38,6 +38,18 @@ internal static class PolicyEntryParser
         return true;
     }
 
+    /// <summary>
+    /// One entry (no commas): false with C tor's reason when malformed; an entry C tor ignores adds no rules and
+    /// gives its warning in <paramref name="ignored"/>.
+    /// </summary>
+    public static bool TryParseEntry(string entry, List<PolicyRule> dest, out string error, out string ignored)
+    {
+        Outcome outcome = ParseEntry(entry, dest, out string message);
+        error = outcome == Outcome.Malformed ? message : "";
+        ignored = outcome == Outcome.Ignored ? message : "";
+        return outcome != Outcome.Malformed;
+    }
+
     /// <summary>smartlist_split_string(value, ",", SPLIT_SKIP_SPACE | SPLIT_IGNORE_BLANK).</summary>
     private static IEnumerable<string> SplitEntries(string value)
     {

@@ -80,6 +80,19 @@ public readonly record struct PolicyRule
         return ok;
     }
 
+    /// <summary>
+    /// One torrc policy entry (no commas), as router_parse_addr_policy_item_from_string reads it: false with C tor's
+    /// reason when malformed; an entry C tor ignores (accept6/reject6 with an IPv4 address or "private") gives no
+    /// rules and C tor's warning in <paramref name="ignored"/>.
+    /// </summary>
+    public static bool TryParseEntry(string entry, out PolicyRule[] rules, out string error, out string ignored)
+    {
+        var list = new List<PolicyRule>();
+        bool ok = PolicyEntryParser.TryParseEntry(entry, list, out error, out ignored);
+        rules = [.. list];
+        return ok;
+    }
+
     /// <summary>policy_write_item(..., format_for_desc=0): torrc syntax, e.g. "reject *4:25", "accept [::1]:80-81".</summary>
     public override string ToString() => Format(forDescriptor: false);
 

@@ -95,6 +95,7 @@ public static class OptionTable
         new("ServerDNSRandomizeCase", OptionType.Bool, "1"),
         new("ServerDNSSearchDomains", OptionType.Bool, "0"),
         new("ServerDNSAllowNonRFC953Hostnames", OptionType.Bool, "0"),
+        new("ServerDNSTestAddresses", OptionType.Csv, "www.google.com,www.mit.edu,www.yahoo.com,www.slashdot.org"),
         new("RefuseUnknownExits", OptionType.AutoBool, "auto"),
 
         // Logging.

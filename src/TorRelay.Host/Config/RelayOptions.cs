@@ -136,6 +136,8 @@ public sealed record RelayOptions
     public bool ServerDNSRandomizeCase { get; init; } = true;
     public bool ServerDNSSearchDomains { get; init; }
     public bool ServerDNSAllowNonRFC953Hostnames { get; init; }
+    /// <summary>Comma-separated, as in torrc (a CSV option: entries are trimmed and empty ones dropped where used).</summary>
+    public string ServerDNSTestAddresses { get; init; } = "www.google.com,www.mit.edu,www.yahoo.com,www.slashdot.org";
 
     /// <summary>null: auto (the consensus parameter refuseunknownexits, 1 by default).</summary>
     public bool? RefuseUnknownExits { get; init; }

@@ -162,6 +162,7 @@ public static class RelayOptionsBuilder
             ServerDNSRandomizeCase = o.Bool("ServerDNSRandomizeCase"),
             ServerDNSSearchDomains = o.Bool("ServerDNSSearchDomains"),
             ServerDNSAllowNonRFC953Hostnames = o.Bool("ServerDNSAllowNonRFC953Hostnames"),
+            ServerDNSTestAddresses = o.String("ServerDNSTestAddresses")!,
             RefuseUnknownExits = o.AutoBool("RefuseUnknownExits"),
             Logs = logs.Count > 0 ? logs : defaultLogs ?? [LogSinkConfig.Default],
             LogMessageDomains = o.Bool("LogMessageDomains"),

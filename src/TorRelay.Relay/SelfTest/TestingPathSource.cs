@@ -3,6 +3,7 @@ using TorRelay.Core.Channels;
 using TorRelay.Core.Circuits.Origin;
 using TorRelay.Directory.Cache;
 using TorRelay.Directory.Consensus;
+using TorRelay.Directory.Descriptors;
 using TorRelay.Relay.Keys;
 
 namespace TorRelay.Relay.SelfTest;

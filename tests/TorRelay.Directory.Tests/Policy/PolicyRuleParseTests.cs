@@ -64,6 +64,23 @@ public sealed class PolicyRuleParseTests
     }
 
     [Fact]
+    public void OneEntryGivesItsRulesOrCTorsReasonOrWhyItIsIgnored()
+    {
+        Assert.True(PolicyRule.TryParseEntry("accept *:80", out PolicyRule[] rules, out _, out string ignored));
+        Assert.Equal(["accept *4:80", "accept *6:80"], rules.Select(r => r.ToString()));
+        Assert.Equal("", ignored);
+
+        Assert.False(PolicyRule.TryParseEntry("accept 1.2.3.4/33:*", out rules, out string error, out _));
+        Assert.Empty(rules);
+        Assert.Equal("Bad number of mask bits (33) on address range; rejecting.", error);
+
+        Assert.True(PolicyRule.TryParseEntry("reject6 private:*", out rules, out error, out ignored));
+        Assert.Empty(rules);
+        Assert.Equal("", error);
+        Assert.Contains("accept6/reject6", ignored);
+    }
+
+    [Fact]
     public void PrivateExpandsToCTorsPrivateNetworksInOrder()
     {
         PolicyRule[] rules = Parse("reject private:80");

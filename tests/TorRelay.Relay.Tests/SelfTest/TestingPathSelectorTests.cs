@@ -41,17 +41,4 @@ public class TestingPathSelectorTests
         var withKeys = new[] { Router(1, "Running", "Valid"), Router(3, "Running", "Valid") };
         Assert.Null(TestingPathSelector.Choose(withKeys, r => r.Nickname == "r1" ? Target(r) : null, Self, _ => false, new Random(1)));
     }
-
-    [Fact]
-    public void MicrodescriptorKeysAreRead()
-    {
-        var ntor = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
-        var ed = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
-        string body = "onion-key\nntor-onion-key " + Convert.ToBase64String(ntor) + "\nfamily $AA\nid ed25519 " +
-                      Convert.ToBase64String(ed).TrimEnd('=') + "\n";
-        Assert.True(MicrodescriptorKeys.TryParse(System.Text.Encoding.ASCII.GetBytes(body), out var n, out var e));
-        Assert.Equal(ntor, n);
-        Assert.Equal(ed, e);
-        Assert.False(MicrodescriptorKeys.TryParse("onion-key\nid ed25519 AAAA\n"u8, out _, out _));
-    }
 }

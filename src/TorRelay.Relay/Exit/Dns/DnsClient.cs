@@ -15,12 +15,15 @@ internal sealed partial class DnsClient(ExitResolverOptions options, TimeProvide
     private readonly SemaphoreSlim _inflight = new(Math.Max(1, options.MaxInflight));
     private int _rotation = -1; // the first lookup starts at the first nameserver
 
-    /// <summary>Looks up <paramref name="name"/> (already lower-case) with the search rules of <paramref name="conf"/>.</summary>
+    /// <summary>
+    /// Looks up <paramref name="name"/> (already lower-case) with the search rules of <paramref name="conf"/>, or
+    /// without them when <paramref name="search"/> is false (evdns DNS_QUERY_NO_SEARCH, as the hijacking probes ask).
+    /// </summary>
     public async Task<(DnsOutcome Outcome, DnsResponse? Response)> LookupAsync(ResolvConf conf, string name, DnsRecordType type,
-        CancellationToken ct)
+        CancellationToken ct, bool search = true)
     {
         (DnsOutcome, DnsResponse?) last = (DnsOutcome.Unknown, null);
-        foreach (string candidate in Candidates(conf, name, type))
+        foreach (string candidate in search ? Candidates(conf, name, type) : [name])
         {
             var wire = new byte[DnsName.MaxWireLength];
             if (!DnsName.TryEncode(candidate, wire, out int length)) continue;

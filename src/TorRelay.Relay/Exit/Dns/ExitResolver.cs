@@ -12,6 +12,7 @@ namespace TorRelay.Relay.Exit.Dns;
 /// included, is cached for its clip_dns_fuzzy_ttl, which is also the TTL reported, as C tor does.
 /// With an unreadable resolv.conf the resolver answers errors and retries the file (every 10 minutes, and at most once a
 /// second when asked to resolve) unless ServerDNSAllowBrokenConfig is 0, in which case <see cref="Create"/> fails.
+/// With ServerDNSDetectHijacking it also probes for a nameserver that hijacks failures (ExitResolver.CorrectnessChecks.cs).
 /// </summary>
 public sealed partial class ExitResolver : IDisposable
 {
@@ -31,6 +32,7 @@ public sealed partial class ExitResolver : IDisposable
     private readonly Dictionary<(string, DnsRecordType), Task<DnsLookupResult>> _inflight = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _retryTimer;
+    private readonly WildcardTracker _wildcards;
     private NameserverConfig _config;
     private long _lastLoad;
 
@@ -47,6 +49,9 @@ public sealed partial class ExitResolver : IDisposable
         _config = config;
         _lastLoad = time.GetTimestamp();
         _retryTimer = time.CreateTimer(_ => RetryIfBroken(), null, RetryInterval, RetryInterval);
+        _wildcards = new WildcardTracker(options.TestAddressList, log);
+        _honestyTimer = time.CreateTimer(_ => HonestyCheckDue(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _testAddressTimer = time.CreateTimer(_ => LaunchTestAddresses(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>
@@ -82,6 +87,7 @@ public sealed partial class ExitResolver : IDisposable
         Interlocked.Exchange(ref _lastLoad, _time.GetTimestamp());
         if (wasBroken && !broken) LogRecovered(_log);
         if (!wasBroken && broken) LogBroken(_log, config.Error ?? "");
+        if (!broken) RelaunchCorrectnessChecks();
     }
 
     /// <summary>Resolves <paramref name="hostname"/> to the address families asked for.</summary>
@@ -116,6 +122,8 @@ public sealed partial class ExitResolver : IDisposable
     public void Dispose()
     {
         _retryTimer.Dispose();
+        _honestyTimer.Dispose();
+        _testAddressTimer.Dispose();
         _stopping.Cancel(); // not disposed: lookups still finishing read its token
     }
 
@@ -187,6 +195,8 @@ public sealed partial class ExitResolver : IDisposable
         string record = DnsMetricLabels.Record(type);
         _metrics.Query(record);
         var (outcome, response) = await _client.LookupAsync(config.Conf, name, type, _stopping.Token).ConfigureAwait(false);
+        if (outcome == DnsOutcome.Success && response!.Addresses is [var first, ..] && IsHijacked(name, first))
+            outcome = DnsOutcome.NotExist; // counted, cached and answered as C tor does: DNS_ERR_NOTEXIST
         _metrics.Error(record, outcome.MetricReason());
         uint ttl = DnsTtl.ClipFuzzy(response?.Ttl ?? 0, _random);
         return outcome == DnsOutcome.Success

@@ -1,7 +1,7 @@
 using System.Text;
 using TorRelay.Directory.Netdoc;
 
-namespace TorRelay.Relay.SelfTest;
+namespace TorRelay.Directory.Descriptors;
 
 /// <summary>
 /// The two keys an origin needs from a microdescriptor (dir-spec §3.3): "ntor-onion-key" (curve25519, base64, 32

@@ -1,0 +1,37 @@
+using TorRelay.Crypto;
+using TorRelay.Relay.Exit.Dns;
+
+namespace TorRelay.Relay.Tests.Exit.Dns;
+
+/// <summary>crypto_random_hostname(min, max, "", suffix) as C tor's test_crypto_rng.c checks it.</summary>
+public sealed class WildcardProbeNameTests
+{
+    [Fact]
+    public void Lengths_span_the_range_in_tors_base32_alphabet()
+    {
+        var lengths = new HashSet<int>();
+        for (int i = 0; i < 2000; i++)
+        {
+            string name = WildcardProbeName.Create(SystemRandom.Instance, 8, 16, ".com");
+            Assert.EndsWith(".com", name);
+            string label = name[..^4];
+            Assert.All(label, c => Assert.Contains(c, "abcdefghijklmnopqrstuvwxyz234567"));
+            lengths.Add(label.Length);
+        }
+        Assert.Equal(Enumerable.Range(8, 9), lengths.Order());
+    }
+
+    [Fact]
+    public void Zero_draws_give_the_shortest_name_of_a()
+    {
+        Assert.Equal("aa.invalid", WildcardProbeName.Create(new ConstantRandom(0), 2, 16, ".invalid"));
+        Assert.Equal("77777777", WildcardProbeName.Create(new ConstantRandom(0xFF), 8, 8, ""));
+    }
+
+    [Fact]
+    public void Clips_its_inputs_as_tor_does()
+    {
+        // test_crypto_rng.c: crypto_random_hostname(20000, 9000, ...) gives a 63-character label.
+        Assert.Equal(63, WildcardProbeName.Create(SystemRandom.Instance, 20000, 9000, "").Length);
+    }
+}
