@@ -48,6 +48,8 @@ public static class RelaySettingsMapper
             ExtendAllowPrivateAddresses = o.ExtendAllowPrivateAddresses,
             BandwidthRate = (long)Math.Min(rate, long.MaxValue),
             BandwidthBurst = (long)Math.Min(Math.Max(burst, rate), long.MaxValue),
+            RelayBandwidthRate = (long)Math.Min(o.RelayBandwidthRate, long.MaxValue),
+            ExtraInfoStatistics = o.ExtraInfoStatistics,
             Family = o.MyFamily,
             Exit = MapExit(o, address, orAddresses, warnings),
             Dns = new ExitResolverOptions

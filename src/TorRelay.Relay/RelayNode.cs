@@ -13,6 +13,7 @@ using TorRelay.Directory.Client;
 using TorRelay.Directory.Consensus;
 using TorRelay.Directory.Descriptors;
 using TorRelay.Relay.Keys;
+using TorRelay.Relay.Bandwidth;
 using TorRelay.Relay.Exit;
 using TorRelay.Relay.SelfTest;
 using TorRelay.Relay.Exit.Dns;
@@ -57,6 +58,7 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly CoreMetrics _coreMetrics = new();
     private readonly RelayMetrics _relayMetrics;
     private readonly BandwidthHistory _bandwidth = new();
+    private readonly ExtraInfoBandwidthHistory _bwhist;
     private readonly EwmaPolicy _ewma;
     private readonly PaddingPolicy _padding;
     private readonly DosMitigation _dos;
@@ -78,6 +80,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         _credentials = new LinkCredentialsFactory(time, _random);
         _directory = new DirectoryClient(logger: loggers.CreateLogger<DirectoryClient>());
         _started = time.GetUtcNow();
+        _bwhist = new ExtraInfoBandwidthHistory(_started);
         _relayMetrics = new RelayMetrics(time: time);
         _ewma = new EwmaPolicy(time);
         _padding = new PaddingPolicy(time, _random, loggers.CreateLogger("TorRelay.Channel.Padding"), _coreMetrics);
@@ -162,7 +165,7 @@ public sealed partial class RelayNode : IAsyncDisposable
             RelayHandler = new CompositeRelayCommandHandler(
                 new ExtendHandler(_channels, () => _keyStore.Current.Identity.PublicKey.Fingerprint,
                     _settings.ExtendAllowPrivateAddresses, _loggers.CreateLogger("TorRelay.Extend"), ct),
-                new BeginDirHandler(request => dirAnswers.Answer(request), _loggers.CreateLogger("TorRelay.DirCache"), ct),
+                new BeginDirHandler(request => AnswerDirRequest(dirAnswers, request), _loggers.CreateLogger("TorRelay.DirCache"), ct),
                 _exit),
         };
         _circuits.Dos = _dos;
@@ -262,7 +265,18 @@ public sealed partial class RelayNode : IAsyncDisposable
             // We answer BEGIN_DIR from our directory cache (DirCache=2): authorities then vote V2Dir.
             TunnelledDirServer = true,
             BridgeDistribution = _settings.BridgeRelay ? "any" : null,
+            ExtraInfoLines = _settings.ExtraInfoStatistics ? _bwhist.GetBandwidthLines(_settings.RelayBandwidthRate) : [],
         });
+    }
+
+    /// <summary>Answers a BEGIN_DIR request, counting its bytes as C tor counts a directory server connection's.</summary>
+    private byte[] AnswerDirRequest(DirectoryRequestHandler handler, byte[] request)
+    {
+        byte[] response = handler.Answer(request);
+        var now = _time.GetUtcNow();
+        _bwhist.NoteDirBytesRead((ulong)request.Length, now);
+        _bwhist.NoteDirBytesWritten((ulong)response.Length, now);
+        return response;
     }
 
     /// <summary>
@@ -373,6 +387,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         {
             var now = _time.GetUtcNow();
             _bandwidth.Sample(now, _coreMetrics.TotalBytesRead, _coreMetrics.TotalBytesWritten);
+            _bwhist.NoteTotals(now, _coreMetrics.TotalBytesRead, _coreMetrics.TotalBytesWritten);
             if (now - lastIdleCheck >= IdleCheckInterval)
             {
                 lastIdleCheck = now;

@@ -46,6 +46,12 @@ public sealed record RelaySettings
     public required long BandwidthRate { get; init; }
     public required long BandwidthBurst { get; init; }
 
+    /// <summary>RelayBandwidthRate as configured, bytes per second (0: unset); caps the extra-info history totals.</summary>
+    public long RelayBandwidthRate { get; init; }
+
+    /// <summary>ExtraInfoStatistics: publish statistics (for us, the bandwidth history lines) in extra-info.</summary>
+    public bool ExtraInfoStatistics { get; init; } = true;
+
     public IReadOnlyList<string> Family { get; init; } = [];
 
     /// <summary>The exit role: our effective exit policy (reject-all for a non-exit) and how streams connect.</summary>

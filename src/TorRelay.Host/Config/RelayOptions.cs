@@ -92,6 +92,9 @@ public sealed record RelayOptions
     /// <summary>0 = same as BandwidthRate.</summary>
     public ulong RelayBandwidthRate { get; init; }
 
+    /// <summary>ExtraInfoStatistics: the bandwidth history lines in our extra-info (the only statistics we publish).</summary>
+    public bool ExtraInfoStatistics { get; init; } = true;
+
     public ulong RelayBandwidthBurst { get; init; }
     public ulong MaxAdvertisedBandwidth { get; init; } = 1UL << 30;
 

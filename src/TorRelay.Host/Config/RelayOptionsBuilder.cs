@@ -109,6 +109,7 @@ public static class RelayOptionsBuilder
             OutboundBindAddressOR = ParseOutbound(o.List("OutboundBindAddressOR"), " OR"),
             OutboundBindAddressExit = ParseOutbound(o.List("OutboundBindAddressExit"), " exit"),
             AssumeReachable = o.Bool("AssumeReachable"),
+            ExtraInfoStatistics = o.Bool("ExtraInfoStatistics"),
             AssumeReachableIPv6 = o.AutoBool("AssumeReachableIPv6"),
             MetricsPort = ParseMetricsPort(o.List("MetricsPort")),
             MetricsPortPolicy = o.List("MetricsPortPolicy").SelectMany(PolicyRuleSyntax.ParseLine).ToList(),

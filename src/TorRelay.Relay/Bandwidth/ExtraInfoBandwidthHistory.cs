@@ -1,0 +1,99 @@
+using TorRelay.Directory.Netdoc;
+
+namespace TorRelay.Relay.Bandwidth;
+
+/// <summary>
+/// The relay's bandwidth history for its extra-info document, as C tor's bwhist.c keeps it: six
+/// <see cref="BandwidthArray"/>s (all traffic, IPv6 traffic and answered directory requests, each read and written),
+/// started when the relay starts and held in memory only (we keep no DataDirectory/state file). Thread-safe.
+/// </summary>
+public sealed class ExtraInfoBandwidthHistory
+{
+    private readonly BandwidthArray _write, _read, _ipv6Write, _ipv6Read, _dirWrite, _dirRead;
+    private readonly object _gate = new();
+    private long _lastTotalRead, _lastTotalWritten;
+
+    /// <summary>bwhist_init at <paramref name="start"/>.</summary>
+    public ExtraInfoBandwidthHistory(DateTimeOffset start)
+    {
+        long s = start.ToUnixTimeSeconds();
+        _write = new(s);
+        _read = new(s);
+        _ipv6Write = new(s);
+        _ipv6Read = new(s);
+        _dirWrite = new(s);
+        _dirRead = new(s);
+    }
+
+    /// <summary>bwhist_note_bytes_read: bytes read at <paramref name="when"/>, also counted as IPv6 when so.</summary>
+    public void NoteBytesRead(ulong bytes, DateTimeOffset when, bool ipv6 = false) =>
+        Note(_read, ipv6 ? _ipv6Read : null, bytes, when);
+
+    /// <summary>bwhist_note_bytes_written.</summary>
+    public void NoteBytesWritten(ulong bytes, DateTimeOffset when, bool ipv6 = false) =>
+        Note(_write, ipv6 ? _ipv6Write : null, bytes, when);
+
+    /// <summary>bwhist_note_dir_bytes_read: request bytes of a directory request we answered.</summary>
+    public void NoteDirBytesRead(ulong bytes, DateTimeOffset when) => Note(_dirRead, null, bytes, when);
+
+    /// <summary>bwhist_note_dir_bytes_written: response bytes of a directory request we answered.</summary>
+    public void NoteDirBytesWritten(ulong bytes, DateTimeOffset when) => Note(_dirWrite, null, bytes, when);
+
+    /// <summary>
+    /// Notes what running byte totals (all connections, both families) grew by since the last call; as C tor notes
+    /// only transfers of at least one byte, an idle second leaves the history untouched.
+    /// </summary>
+    public void NoteTotals(DateTimeOffset now, long totalRead, long totalWritten)
+    {
+        long read, written;
+        lock (_gate)
+        {
+            read = totalRead - _lastTotalRead;
+            written = totalWritten - _lastTotalWritten;
+            _lastTotalRead = totalRead;
+            _lastTotalWritten = totalWritten;
+        }
+        if (read > 0) NoteBytesRead((ulong)read, now);
+        if (written > 0) NoteBytesWritten((ulong)written, now);
+    }
+
+    /// <summary>
+    /// bwhist_get_bandwidth_lines: "write-history", "read-history", "ipv6-write-history", "ipv6-read-history",
+    /// "dirreq-write-history", "dirreq-read-history" in that order, each only once a period has been committed.
+    /// With <paramref name="relayBandwidthRate"/> (bytes/s, 0: unset) no period reports more than a day at that rate.
+    /// </summary>
+    public IReadOnlyList<string> GetBandwidthLines(long relayBandwidthRate = 0)
+    {
+        ulong cutoff = relayBandwidthRate > 0 ? (ulong)relayBandwidthRate * BandwidthArray.IntervalSeconds : ulong.MaxValue;
+        var lines = new List<string>(6);
+        lock (_gate)
+        {
+            AddLine(lines, "write-history", _write, cutoff);
+            AddLine(lines, "read-history", _read, cutoff);
+            AddLine(lines, "ipv6-write-history", _ipv6Write, cutoff);
+            AddLine(lines, "ipv6-read-history", _ipv6Read, cutoff);
+            AddLine(lines, "dirreq-write-history", _dirWrite, cutoff);
+            AddLine(lines, "dirreq-read-history", _dirRead, cutoff);
+        }
+        return lines;
+    }
+
+    private void Note(BandwidthArray all, BandwidthArray? family, ulong bytes, DateTimeOffset when)
+    {
+        long second = when.ToUnixTimeSeconds();
+        lock (_gate)
+        {
+            all.Add(second, bytes);
+            family?.Add(second, bytes);
+        }
+    }
+
+    /// <summary>bwhist_get_one_bandwidth_line: "KEYWORD YYYY-MM-DD HH:MM:SS (86400 s) n,n,...", ending where the current period begins.</summary>
+    private static void AddLine(List<string> lines, string keyword, BandwidthArray array, ulong cutoff)
+    {
+        ulong[] history = array.History(cutoff);
+        if (history.Length == 0) return;
+        var end = DateTimeOffset.FromUnixTimeSeconds(array.NextPeriod - BandwidthArray.IntervalSeconds);
+        lines.Add($"{keyword} {NetdocFormat.FormatTime(end)} ({BandwidthArray.IntervalSeconds} s) {string.Join(',', history)}");
+    }
+}
