@@ -1,27 +1,12 @@
 using System.Net;
 using TorRelay.Directory.Policy;
-using TorRelay.Host.Config;
 
 namespace TorRelay.Host.Tests.Exit;
 
 /// <summary>torrc exit options become the policy we enforce and publish, as C tor builds it.</summary>
 public sealed class ExitSettingsMappingTests
 {
-    private const string Base = """
-        TestingTorNetwork 1
-        DirAuthority auth0 orport=5000 no-v2 v3ident=0000000000000000000000000000000000000000 127.0.0.1:5001 0000000000000000000000000000000000000000
-        Nickname test
-        DataDirectory /tmp/torrelay-exit-mapping-test
-        ORPort 127.0.0.1:9001
-        Address 127.0.0.1
-
-        """;
-
-    private static Relay.RelaySettings Map(string lines)
-    {
-        var warnings = new List<string>();
-        return RelaySettingsMapper.Map(ConfigLoader.LoadFromString(Base + lines), warnings);
-    }
+    private static Relay.RelaySettings Map(string lines) => MappedSettings.Of(lines);
 
     [Fact]
     public void ALoopbackOnlyExitPublishesItsAcceptLines()

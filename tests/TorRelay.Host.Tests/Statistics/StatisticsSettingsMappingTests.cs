@@ -1,22 +1,9 @@
-using TorRelay.Host.Config;
-
 namespace TorRelay.Host.Tests.Statistics;
 
 /// <summary>ExtraInfoStatistics and RelayBandwidthRate reach the extra-info bandwidth history as tor reads them.</summary>
 public sealed class StatisticsSettingsMappingTests
 {
-    private const string Base = """
-        TestingTorNetwork 1
-        DirAuthority auth0 orport=5000 no-v2 v3ident=0000000000000000000000000000000000000000 127.0.0.1:5001 0000000000000000000000000000000000000000
-        Nickname test
-        DataDirectory /tmp/torrelay-statistics-mapping-test
-        ORPort 127.0.0.1:9001
-        Address 127.0.0.1
-
-        """;
-
-    private static Relay.RelaySettings Map(string lines) =>
-        RelaySettingsMapper.Map(ConfigLoader.LoadFromString(Base + lines), new List<string>());
+    private static Relay.RelaySettings Map(string lines) => MappedSettings.Of(lines);
 
     [Fact]
     public void ByDefaultTheHistoryIsPublishedAndUncapped()
