@@ -45,6 +45,7 @@ public static class RelaySettingsMapper
             PublishDescriptor = o.BridgeRelay ? o.PublishToBridgeAuthorities : o.PublishServerDescriptor,
             BridgeRelay = o.BridgeRelay,
             TestingTorNetwork = o.TestingTorNetwork,
+            TestingMinTimeToReportBandwidth = o.TestingMinTimeToReportBandwidth,
             ExtendAllowPrivateAddresses = o.ExtendAllowPrivateAddresses,
             BandwidthRate = (long)Math.Min(rate, long.MaxValue),
             BandwidthBurst = (long)Math.Min(Math.Max(burst, rate), long.MaxValue),

@@ -57,15 +57,15 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly DirectoryDocumentStore _dirStore = new();
     private readonly CoreMetrics _coreMetrics = new();
     private readonly RelayMetrics _relayMetrics;
-    private readonly BandwidthHistory _bandwidth = new();
     private readonly ExtraInfoBandwidthHistory _bwhist;
+    private readonly BandwidthChangeCheck _bandwidthChange;
     private readonly EwmaPolicy _ewma;
     private readonly PaddingPolicy _padding;
     private readonly DosMitigation _dos;
     private long _publishedObserved;
 
-    /// <summary>What we publish as observed bandwidth: measured, but never above our configured rate.</summary>
-    private long ObservedBandwidth => Math.Min(_bandwidth.Observed, _settings.BandwidthRate);
+    /// <summary>What we publish as observed bandwidth (bwhist_bandwidth_assess; C tor does not clip it to our rate).</summary>
+    private long ObservedBandwidth => _bwhist.Assess(_settings.TestingMinTimeToReportBandwidth);
     private DateTimeOffset _lastUpload = DateTimeOffset.MinValue;
     private bool _linkCheckDone;
 
@@ -81,6 +81,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         _directory = new DirectoryClient(logger: loggers.CreateLogger<DirectoryClient>());
         _started = time.GetUtcNow();
         _bwhist = new ExtraInfoBandwidthHistory(_started);
+        _bandwidthChange = new BandwidthChangeCheck(settings.TestingTorNetwork);
         _relayMetrics = new RelayMetrics(time: time);
         _ewma = new EwmaPolicy(time);
         _padding = new PaddingPolicy(time, _random, loggers.CreateLogger("TorRelay.Channel.Padding"), _coreMetrics);
@@ -382,19 +383,21 @@ public sealed partial class RelayNode : IAsyncDisposable
         var lastLinkRotation = lastKeyCheck;
         var lastHeartbeatLog = lastKeyCheck;
         var lastIdleCheck = lastKeyCheck;
+        var lastBandwidthCheck = lastKeyCheck;
         using var timer = new PeriodicTimer(HeartbeatTick, _time);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
             var now = _time.GetUtcNow();
-            _bandwidth.Sample(now, _coreMetrics.TotalBytesRead, _coreMetrics.TotalBytesWritten);
             _bwhist.NoteTotals(now, _coreMetrics.TotalBytesRead, _coreMetrics.TotalBytesWritten);
             if (now - lastIdleCheck >= IdleCheckInterval)
             {
                 lastIdleCheck = now;
                 await Channels.CloseIdleAsync().ConfigureAwait(false);
-                // C tor re-publishes when the observed bandwidth moved by more than half, at most every 20 minutes.
-                long observed = ObservedBandwidth;
-                if (now - _lastUpload > TimeSpan.FromMinutes(20) && Math.Abs(observed - _publishedObserved) * 2 > Math.Max(_publishedObserved, 1))
+            }
+            if (now - lastBandwidthCheck >= BandwidthChangeCheck.Interval)
+            {
+                lastBandwidthCheck = now;
+                if (_bandwidthChange.ShouldRebuild(now, now - _started, _publishedObserved, ObservedBandwidth))
                     RequestRepublish();
             }
             if (now - lastKeyCheck >= KeyCheckInterval)

@@ -49,6 +49,12 @@ public sealed record RelaySettings
     /// <summary>RelayBandwidthRate as configured, bytes per second (0: unset); caps the extra-info history totals.</summary>
     public long RelayBandwidthRate { get; init; }
 
+    /// <summary>
+    /// TestingMinTimeToReportBandwidth: the current day's peak counts towards our observed bandwidth only after this
+    /// long (1 day; 0 with TestingTorNetwork).
+    /// </summary>
+    public TimeSpan TestingMinTimeToReportBandwidth { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>ExtraInfoStatistics: publish statistics (for us, the bandwidth history lines) in extra-info.</summary>
     public bool ExtraInfoStatistics { get; init; } = true;
 

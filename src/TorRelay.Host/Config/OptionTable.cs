@@ -44,6 +44,7 @@ public static class OptionTable
         new("PublishServerDescriptor", OptionType.Csv, "1"),
         new("DirCache", OptionType.Bool, "1"),
         new("DirAllowPrivateAddresses", OptionType.Bool, "0", TestingDefault: "1"),
+        new("TestingMinTimeToReportBandwidth", OptionType.Interval, "1 day", TestingDefault: "0 seconds"),
 
         // Relay behaviour.
         new("ExtendAllowPrivateAddresses", OptionType.Bool, "0", TestingDefault: "1"),

@@ -62,6 +62,9 @@ public sealed record RelayOptions
 
     public bool TestingTorNetwork { get; init; }
 
+    /// <summary>The current day's peak counts towards our observed bandwidth only after this long (0 under TestingTorNetwork).</summary>
+    public TimeSpan TestingMinTimeToReportBandwidth { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>Upload our descriptor to the v3 authorities (PublishServerDescriptor 1/v3); false for 0.</summary>
     public bool PublishServerDescriptor { get; init; } = true;
 

@@ -115,6 +115,7 @@ public static class RelayOptionsBuilder
             MetricsPortPolicy = o.List("MetricsPortPolicy").SelectMany(PolicyRuleSyntax.ParseLine).ToList(),
             DirAuthorities = authorities,
             TestingTorNetwork = testing,
+            TestingMinTimeToReportBandwidth = TestingOnly(o, testing, "TestingMinTimeToReportBandwidth"),
             BridgeRelay = o.Bool("BridgeRelay"),
             PublishServerDescriptor = ParsePublish(o, warnings, o.Bool("BridgeRelay"), out bool toBridgeAuthorities),
             PublishToBridgeAuthorities = toBridgeAuthorities,
@@ -190,6 +191,16 @@ public static class RelayOptionsBuilder
             throw ConfigException.At(o.Line("ConnectionPadding")!, "Relays must use 'auto' for the ConnectionPadding setting.");
         if (o.Bool("ReducedConnectionPadding"))
             throw ConfigException.At(o.Line("ReducedConnectionPadding")!, "Relays cannot set ReducedConnectionPadding.");
+    }
+
+    /// <summary>options_validate's CHECK_DEFAULT: outside a testing network a Testing* interval must keep its default.</summary>
+    private static TimeSpan TestingOnly(OptionReader o, bool testing, string name)
+    {
+        TimeSpan value = o.Interval(name);
+        ConfigUnits.TryParseInterval(OptionTable.Options[name].Default!, out TimeSpan standard, out _);
+        if (!testing && value != standard)
+            throw ConfigException.At(o.Line(name)!, $"{name} may only be changed in testing Tor networks!");
+        return value;
     }
 
     /// <summary>We never switch users, so "User" is accepted only when it names the user we already run as.</summary>

@@ -84,6 +84,18 @@ public sealed class BandwidthArray
     /// </summary>
     public ulong[] History(ulong cutoff = ulong.MaxValue) => Committed(_totals, t => Math.Min(t & ~0x3FFUL, cutoff));
 
+    /// <summary>
+    /// find_largest_max: the largest 10-second sum of the committed periods, and of the current period once it has been
+    /// observed for more than <paramref name="minObservationSeconds"/> (TestingMinTimeToReportBandwidth).
+    /// </summary>
+    public ulong LargestMax(long minObservationSeconds)
+    {
+        long periodStart = NextPeriod - IntervalSeconds;
+        ulong max = CurrentObservationTime > periodStart + minObservationSeconds ? MaxInPeriod : 0;
+        foreach (ulong m in _maxima) max = Math.Max(max, m);
+        return max;
+    }
+
     /// <summary>The committed periods' largest 10-second sums, oldest first (C tor's state file keeps them per second).</summary>
     public ulong[] Maxima() => Committed(_maxima, m => m);
 

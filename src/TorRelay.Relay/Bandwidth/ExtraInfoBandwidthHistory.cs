@@ -3,9 +3,10 @@ using TorRelay.Directory.Netdoc;
 namespace TorRelay.Relay.Bandwidth;
 
 /// <summary>
-/// The relay's bandwidth history for its extra-info document, as C tor's bwhist.c keeps it: six
-/// <see cref="BandwidthArray"/>s (all traffic, IPv6 traffic and answered directory requests, each read and written),
-/// started when the relay starts and held in memory only (we keep no DataDirectory/state file). Thread-safe.
+/// The relay's bandwidth history, as C tor's bwhist.c keeps it: six <see cref="BandwidthArray"/>s (all traffic, IPv6
+/// traffic and answered directory requests, each read and written), started when the relay starts and held in memory
+/// only (we keep no DataDirectory/state file). It gives the extra-info history lines and the descriptor's observed
+/// bandwidth. Thread-safe.
 /// </summary>
 public sealed class ExtraInfoBandwidthHistory
 {
@@ -55,6 +56,20 @@ public sealed class ExtraInfoBandwidthHistory
         }
         if (read > 0) NoteBytesRead((ulong)read, now);
         if (written > 0) NoteBytesWritten((ulong)written, now);
+    }
+
+    /// <summary>
+    /// bwhist_bandwidth_assess: the observed bandwidth (bytes/s) for our descriptor, the lesser of the largest read and
+    /// the largest written 10-second sum (<see cref="BandwidthArray.LargestMax"/>) over 10 s. The current period counts
+    /// only once it has lasted longer than <paramref name="minObservation"/> (TestingMinTimeToReportBandwidth).
+    /// </summary>
+    public long Assess(TimeSpan minObservation)
+    {
+        long minSeconds = (long)minObservation.TotalSeconds;
+        ulong least;
+        lock (_gate) least = Math.Min(_read.LargestMax(minSeconds), _write.LargestMax(minSeconds));
+        // C tor casts to int; a descriptor cannot carry more.
+        return (long)Math.Min(least / BandwidthArray.RollingMeasureSeconds, int.MaxValue);
     }
 
     /// <summary>

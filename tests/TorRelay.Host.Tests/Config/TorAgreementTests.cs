@@ -54,6 +54,7 @@ public class TorAgreementTests
     [InlineData("ORPort 9001\nORPort 0\nSocksPort 0\n")]
     [InlineData("ORPort 9001 NoListen NoAdvertise\nSocksPort 0\n")]
     [InlineData("ORPort 9001\nSocksPort 0\nTestingTorNetwork 1\n")]
+    [InlineData("ORPort 9001\nSocksPort 0\nTestingMinTimeToReportBandwidth 0 seconds\n")]
     [InlineData("ORPort 9001\nSocksPort 0\nBandwidthRate 10 KB\n")]
     [InlineData("ORPort 9001\nSocksPort 0\nRelayBandwidthRate 200 KB\nRelayBandwidthBurst 100 KB\n")]
     [InlineData("ORPort 9001\nSocksPort 0\nAssumeReachable yes\n")]

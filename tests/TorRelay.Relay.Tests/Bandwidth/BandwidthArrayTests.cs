@@ -90,6 +90,42 @@ public class BandwidthArrayTests
         Assert.Equal(Start + 4 * Day, b.NextPeriod);
     }
 
+    /// <summary>test_relay_append_cell_to_circuit_queue (C tor's src/test/test_relay.c): two cells plus TLS overhead.</summary>
+    [Fact]
+    public void ACommittedPeriodsMaximumIsTheLargestEvenWithADayOfMinimumObservation()
+    {
+        var b = new BandwidthArray(Start);
+        b.Add(Start, 2 * (514 + 29));
+        Assert.Equal(0UL, b.LargestMax(Day));
+        b.Add(Start + Day, 0);
+        Assert.Equal(1086UL, b.LargestMax(Day));
+    }
+
+    [Fact]
+    public void TheCurrentPeriodsMaximumCountsOnlyAfterTheMinimumObservationTime()
+    {
+        var b = new BandwidthArray(Start);
+        b.Add(Start + 5, 700);
+        b.Add(Start + 3600, 1);
+        Assert.Equal(700UL, b.LargestMax(0));
+        Assert.Equal(700UL, b.LargestMax(3599));
+        Assert.Equal(0UL, b.LargestMax(3600)); // find_largest_max wants strictly more than the minimum
+    }
+
+    [Fact]
+    public void TheLargestMaxIsTakenOverTheCommittedPeriodsAndTheCurrentOne()
+    {
+        var b = new BandwidthArray(Start);
+        b.Add(Start + 10, 300);
+        b.Add(Start + Day + 10, 900);
+        b.Add(Start + 2 * Day + 10, 200);
+        b.Add(Start + 2 * Day + 7200, 5000);
+        b.Add(Start + 2 * Day + 7201, 0);
+        Assert.Equal([300UL, 900], b.Maxima());
+        Assert.Equal(900UL, b.LargestMax(Day));
+        Assert.Equal(5000UL, b.LargestMax(3600));
+    }
+
     /// <summary>An array whose committed days carried <paramref name="totals"/>, in order.</summary>
     private static BandwidthArray WithPeriods(params ulong[] totals)
     {
