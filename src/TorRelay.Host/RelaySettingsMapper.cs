@@ -51,6 +51,7 @@ public static class RelaySettingsMapper
             BandwidthBurst = (long)Math.Min(Math.Max(burst, rate), long.MaxValue),
             RelayBandwidthRate = (long)Math.Min(o.RelayBandwidthRate, long.MaxValue),
             ExtraInfoStatistics = o.ExtraInfoStatistics,
+            PaddingStatistics = o.PaddingStatistics,
             Family = o.MyFamily,
             Exit = MapExit(o, address, orAddresses, warnings),
             Dns = new ExitResolverOptions

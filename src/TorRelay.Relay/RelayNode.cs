@@ -16,6 +16,8 @@ using TorRelay.Relay.Keys;
 using TorRelay.Relay.Bandwidth;
 using TorRelay.Relay.Exit;
 using TorRelay.Relay.SelfTest;
+using TorRelay.Relay.State;
+using TorRelay.Relay.Stats;
 using TorRelay.Relay.Exit.Dns;
 using TorRelay.Directory.Policy;
 using System.Net.Sockets;
@@ -58,9 +60,11 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly CoreMetrics _coreMetrics = new();
     private readonly RelayMetrics _relayMetrics;
     private readonly ExtraInfoBandwidthHistory _bwhist;
+    private readonly RelayStateStore _stateFile;
     private readonly BandwidthChangeCheck _bandwidthChange;
     private readonly EwmaPolicy _ewma;
     private readonly PaddingPolicy _padding;
+    private readonly PaddingCountsReport _paddingCounts;
     private readonly DosMitigation _dos;
     private long _publishedObserved;
 
@@ -81,10 +85,12 @@ public sealed partial class RelayNode : IAsyncDisposable
         _directory = new DirectoryClient(logger: loggers.CreateLogger<DirectoryClient>());
         _started = time.GetUtcNow();
         _bwhist = new ExtraInfoBandwidthHistory(_started);
+        _stateFile = new RelayStateStore(settings.DataDirectory, _bwhist, loggers.CreateLogger("TorRelay.State"));
         _bandwidthChange = new BandwidthChangeCheck(settings.TestingTorNetwork);
         _relayMetrics = new RelayMetrics(time: time);
         _ewma = new EwmaPolicy(time);
         _padding = new PaddingPolicy(time, _random, loggers.CreateLogger("TorRelay.Channel.Padding"), _coreMetrics);
+        _paddingCounts = new PaddingCountsReport(_padding.Counts, _started);
         _dos = new DosMitigation(DosOptions.FromConsensus(null, settings.Dos), time, _random, loggers.CreateLogger("TorRelay.Dos"));
         _relayMetrics.DosSource = () => _dos.Stats;
     }
@@ -123,6 +129,9 @@ public sealed partial class RelayNode : IAsyncDisposable
             Family = next.Family,
             Exit = next.Exit,
             PublishDescriptor = next.PublishDescriptor,
+            RelayBandwidthRate = next.RelayBandwidthRate,
+            ExtraInfoStatistics = next.ExtraInfoStatistics,
+            PaddingStatistics = next.PaddingStatistics,
         };
         if (_exit is not null) _exit.Settings = next.Exit;
         if (!Equals(next.Dns, current.Dns)) restartOnly.Add("ServerDNS*");
@@ -143,6 +152,7 @@ public sealed partial class RelayNode : IAsyncDisposable
     {
         _keyStore.LoadOrCreate();
         _keyStore.RotateIfNeeded();
+        _stateFile.Load(_time.GetUtcNow());
         var keys = _keyStore.Current;
         WriteFingerprintFiles(keys);
         _relayMetrics.SigningCertificateLoaded(keys.SigningCert.Expiration);
@@ -179,6 +189,8 @@ public sealed partial class RelayNode : IAsyncDisposable
         _channels.CellHandler = _circuits;
         _channels.Queues = CreateQueues(_circuits);
         _channels.Padding = _padding;
+        if (_settings.BridgeRelay)
+            _padding.RefusesNegotiationFrom = peer => _tracker?.Current?.FindByIdentity(peer.RsaFingerprint) is not null;
         foreach (var ep in _settings.OrListen)
         {
             var listener = new OrPortListener(ep, _channels, _loggers.CreateLogger("TorRelay.OrPort"), _coreMetrics, _dos);
@@ -266,7 +278,10 @@ public sealed partial class RelayNode : IAsyncDisposable
             // We answer BEGIN_DIR from our directory cache (DirCache=2): authorities then vote V2Dir.
             TunnelledDirServer = true,
             BridgeDistribution = _settings.BridgeRelay ? "any" : null,
-            ExtraInfoLines = _settings.ExtraInfoStatistics ? _bwhist.GetBandwidthLines(_settings.RelayBandwidthRate) : [],
+            // C tor's order (extrainfo_dump_to_string_stats_helper): bandwidth history, then padding-counts.
+            ExtraInfoLines = _settings.ExtraInfoStatistics
+                ? [.. _bwhist.GetBandwidthLines(_settings.RelayBandwidthRate), .. _paddingCounts.GetLines(_settings.PaddingStatistics)]
+                : [],
         });
     }
 
@@ -389,6 +404,8 @@ public sealed partial class RelayNode : IAsyncDisposable
         {
             var now = _time.GetUtcNow();
             _bwhist.NoteTotals(now, _coreMetrics.TotalBytesRead, _coreMetrics.TotalBytesWritten);
+            _stateFile.SaveIfDue(now);
+            _paddingCounts.Tick(now, _settings.PaddingStatistics);
             if (now - lastIdleCheck >= IdleCheckInterval)
             {
                 lastIdleCheck = now;
@@ -429,6 +446,7 @@ public sealed partial class RelayNode : IAsyncDisposable
     {
         foreach (var l in _listeners) await l.DisposeAsync().ConfigureAwait(false);
         if (_channels is not null) await _channels.DisposeAsync().ConfigureAwait(false);
+        _stateFile.SaveAtShutdown(_time.GetUtcNow());
         _tls?.Dispose();
         _resolver?.Dispose();
         _directory.Dispose();

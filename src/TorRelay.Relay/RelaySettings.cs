@@ -55,8 +55,11 @@ public sealed record RelaySettings
     /// </summary>
     public TimeSpan TestingMinTimeToReportBandwidth { get; init; } = TimeSpan.FromDays(1);
 
-    /// <summary>ExtraInfoStatistics: publish statistics (for us, the bandwidth history lines) in extra-info.</summary>
+    /// <summary>ExtraInfoStatistics: publish statistics (the bandwidth history and padding-counts lines) in extra-info.</summary>
     public bool ExtraInfoStatistics { get; init; } = true;
+
+    /// <summary>PaddingStatistics: publish the padding-counts line (with ExtraInfoStatistics), once a day.</summary>
+    public bool PaddingStatistics { get; init; } = true;
 
     public IReadOnlyList<string> Family { get; init; } = [];
 

@@ -104,6 +104,7 @@ public sealed partial class Channel : IAsyncDisposable
                 {
                     LastActivity = _time.GetUtcNow();
                     _metrics?.CellReceived(header.Command);
+                    Padding?.CountRead(header.Command);
                     violation = await HandleCellAsync(header, payload, linked.Token).ConfigureAwait(false);
                     if (violation is not null) break;
                 }
@@ -155,7 +156,9 @@ public sealed partial class Channel : IAsyncDisposable
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        _metrics?.CellSent((CellCommand)batch[i][cellLength - Cells.LinkVersion.PayloadLength - 1]);
+                        var command = (CellCommand)batch[i][cellLength - Cells.LinkVersion.PayloadLength - 1];
+                        _metrics?.CellSent(command);
+                        Padding?.CountWritten(command);
                         output.Write(batch[i].AsSpan(0, cellLength));
                     }
                 }

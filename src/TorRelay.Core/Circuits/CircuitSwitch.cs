@@ -348,6 +348,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         {
             case RelayCommand.Drop:
                 _metrics?.DropCellReceived();
+                circuit.Previous.Padding?.CountReadDrop(); // padding-counts read-drop (rep_hist_padding_count_read)
                 return;
             case RelayCommand.Truncate:
                 await TruncateAsync(circuit, DestroyReason.Requested).ConfigureAwait(false);

@@ -121,8 +121,9 @@ public static class OptionTable
         new("GeoIPFile", OptionType.Filename),     // torrelay keeps no per-country statistics
         new("GeoIPv6File", OptionType.Filename),
 
-        // Statistics: of these torrelay publishes only the extra-info bandwidth history (ExtraInfoStatistics); for the
-        // others "off" and tor's default are both no-ops.
+        // Statistics: of these torrelay publishes the extra-info bandwidth history (ExtraInfoStatistics) and the
+        // padding-counts line (PaddingStatistics, under ExtraInfoStatistics as in tor); for the others "off" and tor's
+        // default are both no-ops.
         new("DirReqStatistics", OptionType.Bool, "1"),
         new("ExtraInfoStatistics", OptionType.Bool, "1"),
         new("HiddenServiceStatistics", OptionType.Bool, "1"),

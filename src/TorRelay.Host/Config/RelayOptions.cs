@@ -95,8 +95,11 @@ public sealed record RelayOptions
     /// <summary>0 = same as BandwidthRate.</summary>
     public ulong RelayBandwidthRate { get; init; }
 
-    /// <summary>ExtraInfoStatistics: the bandwidth history lines in our extra-info (the only statistics we publish).</summary>
+    /// <summary>ExtraInfoStatistics: the statistics lines in our extra-info (bandwidth history, padding counts).</summary>
     public bool ExtraInfoStatistics { get; init; } = true;
+
+    /// <summary>PaddingStatistics: the padding-counts line in our extra-info.</summary>
+    public bool PaddingStatistics { get; init; } = true;
 
     public ulong RelayBandwidthBurst { get; init; }
     public ulong MaxAdvertisedBandwidth { get; init; } = 1UL << 30;

@@ -110,6 +110,7 @@ public static class RelayOptionsBuilder
             OutboundBindAddressExit = ParseOutbound(o.List("OutboundBindAddressExit"), " exit"),
             AssumeReachable = o.Bool("AssumeReachable"),
             ExtraInfoStatistics = o.Bool("ExtraInfoStatistics"),
+            PaddingStatistics = o.Bool("PaddingStatistics"),
             AssumeReachableIPv6 = o.AutoBool("AssumeReachableIPv6"),
             MetricsPort = ParseMetricsPort(o.List("MetricsPort")),
             MetricsPortPolicy = o.List("MetricsPortPolicy").SelectMany(PolicyRuleSyntax.ParseLine).ToList(),

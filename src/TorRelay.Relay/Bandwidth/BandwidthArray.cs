@@ -42,8 +42,8 @@ public sealed class BandwidthArray
     /// <summary>Bytes noted in the current period so far.</summary>
     public ulong TotalInPeriod { get; private set; }
 
-    /// <summary>The largest 10-second sum seen in the current period.</summary>
-    public ulong MaxInPeriod { get; private set; }
+    /// <summary>The largest 10-second sum seen in the current period (set when a state file is replayed).</summary>
+    public ulong MaxInPeriod { get; internal set; }
 
     /// <summary>add_obs: adds <paramref name="bytes"/> to second <paramref name="when"/>; earlier seconds are ignored.</summary>
     public void Add(long when, ulong bytes)
@@ -52,6 +52,13 @@ public sealed class BandwidthArray
         while (when > CurrentObservationTime) AdvanceObservation();
         _obs[_curObsIndex] += bytes;
         TotalInPeriod += bytes;
+    }
+
+    /// <summary>Empties the rolling 10 s window, as bwhist_load_bwhist_state_section does after replaying a state file.</summary>
+    internal void ClearRollingWindow()
+    {
+        Array.Clear(_obs);
+        _totalObs = 0;
     }
 
     /// <summary>advance_obs: moves to the next second, keeping the rolling 10 s sum and this period's maximum.</summary>

@@ -1,29 +1,85 @@
 using TorRelay.Directory.Netdoc;
+using TorRelay.Relay.State;
 
 namespace TorRelay.Relay.Bandwidth;
 
 /// <summary>
 /// The relay's bandwidth history, as C tor's bwhist.c keeps it: six <see cref="BandwidthArray"/>s (all traffic, IPv6
-/// traffic and answered directory requests, each read and written), started when the relay starts and held in memory
-/// only (we keep no DataDirectory/state file). It gives the extra-info history lines and the descriptor's observed
+/// traffic and answered directory requests, each read and written), started when the relay starts and carried across
+/// restarts in DataDirectory/state (<see cref="SaveTo"/>, <see cref="LoadFrom"/>). It gives the extra-info history lines and the descriptor's observed
 /// bandwidth. Thread-safe.
 /// </summary>
 public sealed class ExtraInfoBandwidthHistory
 {
-    private readonly BandwidthArray _write, _read, _ipv6Write, _ipv6Read, _dirWrite, _dirRead;
+    private BandwidthArray _write, _read, _ipv6Write, _ipv6Read, _dirWrite, _dirRead;
     private readonly object _gate = new();
     private long _lastTotalRead, _lastTotalWritten;
 
     /// <summary>bwhist_init at <paramref name="start"/>.</summary>
-    public ExtraInfoBandwidthHistory(DateTimeOffset start)
+    public ExtraInfoBandwidthHistory(DateTimeOffset start) => Reset(start.ToUnixTimeSeconds());
+
+    /// <summary>bwhist_update_state: writes the six arrays' BWHistory* keys into <paramref name="state"/>.</summary>
+    public void SaveTo(StateFile state)
     {
-        long s = start.ToUnixTimeSeconds();
-        _write = new(s);
-        _read = new(s);
-        _ipv6Write = new(s);
-        _ipv6Read = new(s);
-        _dirWrite = new(s);
-        _dirRead = new(s);
+        lock (_gate)
+        {
+            for (int i = 0; i < StateKeys.HistoryNames.Count; i++)
+                BandwidthHistoryState.Save(ArrayFor(i), state, StateKeys.HistoryNames[i]);
+        }
+    }
+
+    /// <summary>
+    /// bwhist_load_state: replays each array saved in <paramref name="state"/> (an array with no usable history keeps
+    /// its current one). When a value does not parse, every array starts afresh at <paramref name="now"/> and the
+    /// result is false, as in C tor.
+    /// </summary>
+    public bool LoadFrom(StateFile state, DateTimeOffset now, out string error)
+    {
+        long n = now.ToUnixTimeSeconds();
+        var loaded = new BandwidthArray?[StateKeys.HistoryNames.Count];
+        error = "";
+        for (int i = 0; i < loaded.Length; i++)
+        {
+            if (!BandwidthHistoryState.TryLoad(state, StateKeys.HistoryNames[i], n, out loaded[i], out string e) && error.Length == 0)
+                error = e;
+        }
+        lock (_gate)
+        {
+            if (error.Length > 0)
+            {
+                Reset(n);
+                return false;
+            }
+            _read = loaded[0] ?? _read;
+            _write = loaded[1] ?? _write;
+            _ipv6Read = loaded[2] ?? _ipv6Read;
+            _ipv6Write = loaded[3] ?? _ipv6Write;
+            _dirRead = loaded[4] ?? _dirRead;
+            _dirWrite = loaded[5] ?? _dirWrite;
+        }
+        return true;
+    }
+
+    /// <summary>The array named <see cref="StateKeys.HistoryNames"/>[<paramref name="index"/>].</summary>
+    private BandwidthArray ArrayFor(int index) => index switch
+    {
+        0 => _read,
+        1 => _write,
+        2 => _ipv6Read,
+        3 => _ipv6Write,
+        4 => _dirRead,
+        _ => _dirWrite,
+    };
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_write), nameof(_read), nameof(_ipv6Write), nameof(_ipv6Read), nameof(_dirWrite), nameof(_dirRead))]
+    private void Reset(long start)
+    {
+        _write = new(start);
+        _read = new(start);
+        _ipv6Write = new(start);
+        _ipv6Read = new(start);
+        _dirWrite = new(start);
+        _dirRead = new(start);
     }
 
     /// <summary>bwhist_note_bytes_read: bytes read at <paramref name="when"/>, also counted as IPv6 when so.</summary>

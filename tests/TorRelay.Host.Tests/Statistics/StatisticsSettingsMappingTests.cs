@@ -1,6 +1,6 @@
 namespace TorRelay.Host.Tests.Statistics;
 
-/// <summary>ExtraInfoStatistics and RelayBandwidthRate reach the extra-info bandwidth history as tor reads them.</summary>
+/// <summary>ExtraInfoStatistics, PaddingStatistics and RelayBandwidthRate reach the extra-info statistics as tor reads them.</summary>
 public sealed class StatisticsSettingsMappingTests
 {
     private static Relay.RelaySettings Map(string lines) => MappedSettings.Of(lines);
@@ -10,7 +10,16 @@ public sealed class StatisticsSettingsMappingTests
     {
         var s = Map("");
         Assert.True(s.ExtraInfoStatistics);
+        Assert.True(s.PaddingStatistics);
         Assert.Equal(0, s.RelayBandwidthRate);
+    }
+
+    [Fact]
+    public void PaddingStatisticsZeroIsCarriedOver()
+    {
+        var s = Map("PaddingStatistics 0\n");
+        Assert.False(s.PaddingStatistics);
+        Assert.True(s.ExtraInfoStatistics);
     }
 
     [Fact]

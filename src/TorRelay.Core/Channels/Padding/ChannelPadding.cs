@@ -22,6 +22,7 @@ public sealed partial class ChannelPadding : IDisposable
     private readonly PaddingPolicy _policy;
     private readonly TimeProvider _time;
     private readonly Func<bool> _hasQueuedCells;
+    private readonly Func<bool>? _refusesNegotiation;
     private readonly Action _sendPadding;
     private readonly string _peer;
     private readonly object _gate = new();
@@ -29,17 +30,21 @@ public sealed partial class ChannelPadding : IDisposable
     private long _lastTransfer;
     private long _periodStart = long.MinValue;
     private int _timeoutMs;
-    private bool _enabled;
+    // Read without the lock by the cell counts; written under it.
+    private volatile bool _enabled;
     private bool _disposed;
+    private bool _padTimerPending;
     private volatile bool _usedForFullCircuits;
 
     /// <param name="isClientChannel">The peer did not authenticate as a relay (C tor's CHANNEL_IS_CLIENT).</param>
     /// <param name="hasQueuedCells">Whether cells wait to be written; a channel with any is not idle.</param>
     /// <param name="sendPadding">Queues one PADDING cell.</param>
     /// <param name="peer">Names the peer in logs (never a client's address).</param>
+    /// <param name="refusesNegotiation">Whether the peer's PADDING_NEGOTIATE cells are refused (a relay talking to a bridge).</param>
     public ChannelPadding(PaddingPolicy policy, int linkVersion, bool isClientChannel, Func<bool> hasQueuedCells,
-        Action sendPadding, string peer)
+        Action sendPadding, string peer, Func<bool>? refusesNegotiation = null)
     {
+        _refusesNegotiation = refusesNegotiation;
         _policy = policy;
         _time = policy.Time;
         LinkVersion = linkVersion;
@@ -60,7 +65,8 @@ public sealed partial class ChannelPadding : IDisposable
     public static ChannelPadding Start(Channel channel, PaddingPolicy policy)
     {
         var padding = new ChannelPadding(policy, channel.LinkVersion, channel.Peer is null, () => channel.QueuedCells > 0,
-            () => SendPaddingCell(channel), channel.Describe());
+            () => SendPaddingCell(channel), channel.Describe(),
+            () => channel.Peer is { } peer && policy.RefusesNegotiationFrom?.Invoke(peer) == true);
         // Runs at once if the channel closed already: no timer outlives its channel.
         channel.ClosedToken.Register(static p => ((ChannelPadding)p!).Dispose(), padding);
         padding.Start();
@@ -97,10 +103,7 @@ public sealed partial class ChannelPadding : IDisposable
     public bool IsClientChannel { get; }
 
     /// <summary>C tor's padding_enabled: link protocol 5 and not stopped by the peer.</summary>
-    public bool Enabled
-    {
-        get { lock (_gate) return _enabled; }
-    }
+    public bool Enabled => _enabled;
 
     /// <summary>Timeouts the peer negotiated with START (0 when none); the consensus bounds still apply below them.</summary>
     public int NegotiatedLowMs { get; private set; }
@@ -128,8 +131,24 @@ public sealed partial class ChannelPadding : IDisposable
         lock (_gate) Check_Locked();
     }
 
-    /// <summary>A cell was read or written just now: restarts the idle clock. The only call on the cell path.</summary>
+    /// <summary>A cell was read or written just now: restarts the idle clock.</summary>
     public void NoteTransfer() => Volatile.Write(ref _lastTransfer, _time.GetTimestamp());
+
+    /// <summary>Counts a cell read (the cell path): C tor counts fixed-length ones only.</summary>
+    public void CountRead(CellCommand command)
+    {
+        if (!command.IsVariableLength()) _policy.Counts.CountRead(command == CellCommand.Padding, _enabled);
+    }
+
+    /// <summary>A RELAY_DROP cell for our hop arrived on this channel (padding-counts read-drop).</summary>
+    public void CountReadDrop() => _policy.Counts.CountReadDrop();
+
+    /// <summary>Counts a cell written (the cell path): a variable-length one only in the total, as C tor does.</summary>
+    public void CountWritten(CellCommand command)
+    {
+        bool fixedLength = !command.IsVariableLength();
+        _policy.Counts.CountWritten(fixedLength && command == CellCommand.Padding, fixedLength && _enabled);
+    }
 
     /// <summary>
     /// A PADDING_NEGOTIATE arrived (channel_tls_process_padding_negotiate_cell, channelpadding_update_padding_for_channel):
@@ -149,6 +168,11 @@ public sealed partial class ChannelPadding : IDisposable
         if (!PaddingNegotiateCell.TryDecode(body[..n], out var cell, out _))
         {
             LogNegotiateDropped(_policy.Log, LinkVersion, "malformed");
+            return;
+        }
+        if (_refusesNegotiation?.Invoke() == true)
+        {
+            LogNegotiateFromRelay(_policy.Log, _peer);
             return;
         }
         bool start = cell.Command == PaddingNegotiateCommand.Start;
@@ -175,6 +199,7 @@ public sealed partial class ChannelPadding : IDisposable
     /// <summary>channelpadding_decide_to_pad_channel and its timer callback in one.</summary>
     private void Check_Locked()
     {
+        EndPadTimer_Locked();
         if (_disposed) return;
         if (!_enabled)
         {
@@ -208,6 +233,9 @@ public sealed partial class ChannelPadding : IDisposable
         }
         if (untilPad > 0)
         {
+            // C tor's padding timer proper (channelpadding_schedule_padding), counted for max-chanpad-timers.
+            _padTimerPending = true;
+            _policy.Counts.TimerScheduled();
             Arm_Locked(TimeSpan.FromMilliseconds(untilPad));
             return;
         }
@@ -222,9 +250,20 @@ public sealed partial class ChannelPadding : IDisposable
         Arm_Locked(CheckInterval);
     }
 
+    private void EndPadTimer_Locked()
+    {
+        if (!_padTimerPending) return;
+        _padTimerPending = false;
+        _policy.Counts.TimerDone();
+    }
+
     private void Arm_Locked(TimeSpan due) => _timer.Change(due, Timeout.InfiniteTimeSpan);
 
-    private void Disarm_Locked() => _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    private void Disarm_Locked()
+    {
+        EndPadTimer_Locked();
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
 
     /// <summary>Stops the timer; called when the channel closes.</summary>
     public void Dispose()
@@ -233,6 +272,7 @@ public sealed partial class ChannelPadding : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            EndPadTimer_Locked();
         }
         _timer.Dispose();
     }
@@ -243,6 +283,10 @@ public sealed partial class ChannelPadding : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped a PADDING_NEGOTIATE cell on a v{LinkVersion} channel: {Reason}")]
     private static partial void LogNegotiateDropped(ILogger log, int linkVersion, string reason);
+
+    /// <summary>C tor's protocol warning (tor's info level unless ProtocolWarnings is set).</summary>
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Got a PADDING_NEGOTIATE from relay at {Peer}. This should not happen.")]
+    private static partial void LogNegotiateFromRelay(ILogger log, string peer);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sending netflow keepalive on channel {Id} to {Peer} after {TimeoutMs} ms idle")]
     private static partial void LogPaddingSent(ILogger log, long id, string peer, int timeoutMs);

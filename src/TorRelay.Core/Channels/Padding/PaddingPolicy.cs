@@ -29,11 +29,20 @@ public sealed class PaddingPolicy
     public ILogger Log { get; }
     public CoreMetrics? Metrics { get; }
 
+    /// <summary>What every channel's cells add up to, for extra-info's padding-counts line.</summary>
+    public PaddingCounts Counts { get; } = new();
+
     public PaddingParameters Parameters
     {
         get => Volatile.Read(ref _parameters);
         set => Volatile.Write(ref _parameters, value);
     }
+
+    /// <summary>
+    /// Peers whose PADDING_NEGOTIATE is refused: a bridge takes it only from its clients, never from relays in the
+    /// consensus (channelpadding_update_padding_for_channel). Null: accepted from every peer.
+    /// </summary>
+    public Func<PeerIdentity, bool>? RefusesNegotiationFrom { get; set; }
 
     internal long NextChannelId() => Interlocked.Increment(ref _channelIds);
 

@@ -13,10 +13,12 @@ public sealed class ChannelPaddingTests
     private bool _queued;
 
     /// <summary>Every draw is 0, so every timeout is the low bound: 1500 ms with the default consensus.</summary>
-    private ChannelPadding Padding(int linkVersion = 5, bool client = true, PaddingParameters? parameters = null, bool used = true)
+    private ChannelPadding Padding(int linkVersion = 5, bool client = true, PaddingParameters? parameters = null, bool used = true,
+        bool refusesNegotiation = false)
     {
         var policy = new PaddingPolicy(_clock, new ScriptedRandom(), parameters: parameters);
-        var padding = new ChannelPadding(policy, linkVersion, client, () => _queued, () => _sent++, "test peer");
+        var padding = new ChannelPadding(policy, linkVersion, client, () => _queued, () => _sent++, "test peer",
+            () => refusesNegotiation);
         if (used) padding.MarkUsedForFullCircuits();
         padding.Start();
         return padding;
@@ -156,6 +158,17 @@ public sealed class ChannelPaddingTests
         Assert.Equal(0, RunFor(60_000));
 
         padding.MarkUsedForFullCircuits();
+        Assert.True(RunFor(10_000) > 0);
+    }
+
+    [Fact]
+    public void A_refused_peer_cannot_stop_padding()
+    {
+        // A bridge ignores PADDING_NEGOTIATE from relays in the consensus (channelpadding_update_padding_for_channel).
+        using var padding = Padding(client: false, parameters: PaddingParameters.Default with { PadRelays = true },
+            refusesNegotiation: true);
+        padding.OnNegotiate(Negotiate(PaddingNegotiateCommand.Stop, 0, 0));
+        Assert.True(padding.Enabled);
         Assert.True(RunFor(10_000) > 0);
     }
 }
