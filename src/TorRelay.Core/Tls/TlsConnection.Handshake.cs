@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using TorRelay.Crypto;
 
 namespace TorRelay.Core.Tls;
 
@@ -17,7 +18,7 @@ public sealed partial class TlsConnection
                 throw new ArgumentException(isServer ? "AcceptAsync needs a server context." : "ConnectAsync needs a client context.",
                     nameof(context));
             // C tor clients send a random SNI ("www.<4-25 random>.com") to look like a browser.
-            string? serverName = isServer ? null : RandomHostname.Create(4, 25, "www.", ".com");
+            string? serverName = isServer ? null : RandomHostname.Create(SystemRandom.Instance, 4, 25, "www.", ".com");
             session = SslSession.Create(context, isServer, serverName);
             while (true)
             {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using TorRelay.Crypto;
 
 namespace TorRelay.Core.Tls;
 
@@ -68,8 +69,8 @@ public sealed class TorTlsCertificates : IDisposable
         if (lifetime <= 0 || lifetime >= int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(keyLifetime));
 
-        string nickname = RandomHostname.Create(8, 20, "www.", ".net");
-        string issuer = RandomHostname.Create(8, 20, "www.", ".com");
+        string nickname = RandomHostname.Create(SystemRandom.Instance, 8, 20, "www.", ".net");
+        string issuer = RandomHostname.Create(SystemRandom.Instance, 8, 20, "www.", ".com");
         RSA linkKey = RSA.Create(LinkKeyBits);
         RSA authKey = RSA.Create(AuthKeyBits);
         try

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using TorRelay.Crypto;
 
 namespace TorRelay.Relay.Exit.Dns;
 
@@ -72,7 +73,7 @@ public sealed partial class ExitResolver
             for (int i = 0; i < ProbesPerShape; i++)
             {
                 foreach (var (minLength, suffix) in ProbeShapes)
-                    probes.Add(ProbeAsync(WildcardProbeName.Create(_random, minLength, ProbeMaxLength, suffix), type));
+                    probes.Add(ProbeAsync(RandomHostname.Create(_random, minLength, ProbeMaxLength, "", suffix), type));
             }
         }
         WildcardChecks = Task.WhenAll(probes);
