@@ -280,12 +280,8 @@ public sealed partial class DirectoryRequestHandler(
     {
         if (peer is null) return null;
         if (peer.IsIPv4MappedToIPv6) peer = peer.MapToIPv4();
-        if (InternalAddress.Is(peer)) return null;
-        if (_options.EnforceDistinctSubnets && _options.OurAddress is { AddressFamily: AddressFamily.InterNetwork } ours &&
-            peer.AddressFamily == AddressFamily.InterNetwork &&
-            peer.GetAddressBytes().AsSpan(0, 3).SequenceEqual(ours.GetAddressBytes().AsSpan(0, 3)))
-            return null;
-        return peer.ToString();
+        IPAddress[] ours = _options.OurAddress is { AddressFamily: AddressFamily.InterNetwork } our ? [our] : [];
+        return InternalAddress.IsLocalTo(peer, ours, _options.EnforceDistinctSubnets) ? null : peer.ToString();
     }
 
     private static string FirstLine(string headers)

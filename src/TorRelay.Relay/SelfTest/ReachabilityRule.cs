@@ -17,31 +17,12 @@ public static class ReachabilityRule
     {
         if (!link.Inbound || link.RemoteEndPoint is not IPEndPoint { Address: var remoteRaw }) return null;
         var remote = Normalize(remoteRaw);
-        if (!extendAllowPrivateAddresses && IsLocal(remote, published)) return null;
+        if (!extendAllowPrivateAddresses && InternalAddress.IsLocalTo(remote, published)) return null;
         if (link.PeerNetinfo.OtherAddress is not { } claimed) return null;
         var supposed = Normalize(claimed);
         bool ours = false;
         foreach (var a in published) ours |= Normalize(a).Equals(supposed);
         return ours && remote.AddressFamily == supposed.AddressFamily ? supposed.AddressFamily : null;
-    }
-
-    /// <summary>C tor's is_local_to_resolve_addr: internal, or in our own /24 (IPv4) or /48 (IPv6) (EnforceDistinctSubnets).</summary>
-    public static bool IsLocal(IPAddress address, IReadOnlyList<IPAddress> ours)
-    {
-        if (InternalAddress.Is(address)) return true;
-        foreach (var o in ours)
-            if (SamePrefix(Normalize(o), address, address.AddressFamily == AddressFamily.InterNetwork ? 24 : 48)) return true;
-        return false;
-    }
-
-    private static bool SamePrefix(IPAddress a, IPAddress b, int bits)
-    {
-        if (a.AddressFamily != b.AddressFamily) return false;
-        Span<byte> x = stackalloc byte[16], y = stackalloc byte[16];
-        a.TryWriteBytes(x, out _);
-        b.TryWriteBytes(y, out _);
-        int whole = bits / 8;
-        return x[..whole].SequenceEqual(y[..whole]);
     }
 
     private static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
