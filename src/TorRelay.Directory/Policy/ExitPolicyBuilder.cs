@@ -53,8 +53,7 @@ public static class ExitPolicyBuilder
         policy = ExitPolicy.RejectAll;
         error = "";
         // ExitRelay 0, or auto with none of the exit options: no exit, and the ExitPolicy lines are not even read.
-        if (options.ExitRelay == false || (options.ExitRelay is null && options.ExitPolicy.Count == 0 &&
-                                           !options.ReducedExitPolicy && !options.IPv6Exit))
+        if (!options.IsExit)
             return true;
 
         bool ipv6 = options.IPv6Exit;

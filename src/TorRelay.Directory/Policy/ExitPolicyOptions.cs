@@ -14,6 +14,13 @@ public sealed record ExitPolicyOptions
     /// <summary>The values of the ExitPolicy lines, in order; each may hold several comma-separated entries.</summary>
     public IReadOnlyList<string> ExitPolicy { get; init; } = [];
 
+    /// <summary>tor's rule: ExitRelay 1, or ExitRelay auto with an ExitPolicy, ReducedExitPolicy or IPv6Exit configured.</summary>
+    public bool IsExit => IsExitConfigured(ExitRelay, ExitPolicy.Count, ReducedExitPolicy, IPv6Exit);
+
+    /// <summary><see cref="IsExit"/> from the raw options, for callers that hold them before building these options.</summary>
+    public static bool IsExitConfigured(bool? exitRelay, int exitPolicyLines, bool reducedExitPolicy, bool ipv6Exit) =>
+        exitRelay ?? (exitPolicyLines > 0 || reducedExitPolicy || ipv6Exit);
+
     /// <summary>ExitPolicyRejectPrivate (default 1): reject private networks and our published addresses.</summary>
     public bool ExitPolicyRejectPrivate { get; init; } = true;
 

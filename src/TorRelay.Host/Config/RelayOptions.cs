@@ -1,5 +1,6 @@
 using System.Net;
 using TorRelay.Directory;
+using TorRelay.Directory.Policy;
 using TorRelay.Host.Logging;
 
 namespace TorRelay.Host.Config;
@@ -134,10 +135,8 @@ public sealed record RelayOptions
     public bool ReducedExitPolicy { get; init; }
     public bool IPv6Exit { get; init; }
 
-    /// <summary>
-    /// tor's rule: ExitRelay 1, or ExitRelay auto with an ExitPolicy, ReducedExitPolicy or IPv6Exit configured.
-    /// </summary>
-    public bool IsExit => ExitRelay ?? (ExitPolicy.Count > 0 || ReducedExitPolicy || IPv6Exit);
+    /// <summary>tor's rule (<see cref="ExitPolicyOptions.IsExit"/>).</summary>
+    public bool IsExit => ExitPolicyOptions.IsExitConfigured(ExitRelay, ExitPolicy.Count, ReducedExitPolicy, IPv6Exit);
 
     public string? ServerDNSResolvConfFile { get; init; }
     public bool ServerDNSDetectHijacking { get; init; } = true;
