@@ -75,7 +75,7 @@ public sealed partial class ChannelPaddingTests(TorNetworkFixture fixture, ITest
         finally
         {
             foreach (var client in new[] { padded, stopped, reduced })
-                await TorNetwork.StopExtraClientAsync(client);
+                await TorNetwork.StopExtraNodeAsync(client);
         }
     }
 

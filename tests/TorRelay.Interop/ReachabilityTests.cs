@@ -57,7 +57,7 @@ public sealed class ReachabilityTests(TorNetworkFixture fixture)
         }
         finally
         {
-            await TorNetwork.StopExtraRelayAsync(node);
+            await TorNetwork.StopExtraNodeAsync(node);
         }
     }
 
