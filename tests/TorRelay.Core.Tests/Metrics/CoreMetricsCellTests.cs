@@ -4,38 +4,21 @@ using static TorRelay.Core.Tests.Metrics.MetricsCollector;
 
 namespace TorRelay.Core.Tests.Metrics;
 
-public sealed class CoreMetricsCellTests : IDisposable
+public sealed class CoreMetricsCellTests : CoreMetricsTestBase
 {
-    private readonly TestMeterFactory _factory = new();
-    private readonly CoreMetrics _metrics;
-    private readonly MetricsCollector _collector;
-
-    public CoreMetricsCellTests()
-    {
-        _metrics = new CoreMetrics(_factory);
-        _collector = new MetricsCollector(_factory.Prefix + CoreMetrics.MeterName);
-    }
-
-    public void Dispose()
-    {
-        _collector.Dispose();
-        _metrics.Dispose();
-        _factory.Dispose();
-    }
-
     private static string Cells(string direction, string command) =>
         Key("torrelay_cells_total", ("direction", direction), ("command", command));
 
     [Fact]
     public void Cells_are_counted_by_direction_and_c_tor_command_name()
     {
-        _metrics.CellReceived(CellCommand.Relay);
-        _metrics.CellReceived(CellCommand.Relay);
-        _metrics.CellReceived(CellCommand.RelayEarly);
-        _metrics.CellSent(CellCommand.Created2);
-        _metrics.CellSent(CellCommand.AuthChallenge);
+        Metrics.CellReceived(CellCommand.Relay);
+        Metrics.CellReceived(CellCommand.Relay);
+        Metrics.CellReceived(CellCommand.RelayEarly);
+        Metrics.CellSent(CellCommand.Created2);
+        Metrics.CellSent(CellCommand.AuthChallenge);
 
-        var v = _collector.Observe();
+        var v = Collector.Observe();
         Assert.Equal(2, v[Cells("received", "relay")]);
         Assert.Equal(1, v[Cells("received", "relay_early")]);
         Assert.Equal(1, v[Cells("sent", "created2")]);
@@ -47,11 +30,11 @@ public sealed class CoreMetricsCellTests : IDisposable
     [Fact]
     public void Unknown_commands_are_summed_as_unrecognized()
     {
-        _metrics.CellReceived((CellCommand)200);
-        _metrics.CellReceived((CellCommand)77);
-        _metrics.CellSent((CellCommand)255);
+        Metrics.CellReceived((CellCommand)200);
+        Metrics.CellReceived((CellCommand)77);
+        Metrics.CellSent((CellCommand)255);
 
-        var v = _collector.Observe();
+        var v = Collector.Observe();
         Assert.Equal(2, v[Cells("received", "unrecognized")]);
         Assert.Equal(1, v[Cells("sent", "unrecognized")]);
         // 18 known commands plus "unrecognized", in each direction.
@@ -61,11 +44,11 @@ public sealed class CoreMetricsCellTests : IDisposable
     [Fact]
     public void Traffic_bytes_are_reported_as_read_and_written()
     {
-        _metrics.BytesRead(514);
-        _metrics.BytesRead(1000);
-        _metrics.BytesWritten(42);
+        Metrics.BytesRead(514);
+        Metrics.BytesRead(1000);
+        Metrics.BytesWritten(42);
 
-        var v = _collector.Observe();
+        var v = Collector.Observe();
         Assert.Equal(1514, v[Key("tor_relay_traffic_bytes", ("direction", "read"))]);
         Assert.Equal(42, v[Key("tor_relay_traffic_bytes", ("direction", "written"))]);
     }
@@ -73,9 +56,9 @@ public sealed class CoreMetricsCellTests : IDisposable
     [Fact]
     public void Cell_switch_latency_is_recorded_in_seconds_without_labels()
     {
-        _metrics.CellSwitched(TimeSpan.FromMicroseconds(12));
+        Metrics.CellSwitched(TimeSpan.FromMicroseconds(12));
 
-        var (key, value) = Assert.Single(_collector.Recorded);
+        var (key, value) = Assert.Single(Collector.Recorded);
         Assert.Equal(Key("torrelay_cell_switch_seconds"), key);
         Assert.Equal(0.000012, value, 9);
     }
@@ -83,12 +66,12 @@ public sealed class CoreMetricsCellTests : IDisposable
     [Fact]
     public void Queue_depth_comes_from_the_supplied_callback_and_is_absent_without_one()
     {
-        Assert.DoesNotContain(_collector.Observe().Keys, k => k.StartsWith("torrelay_channel_queue_cells", StringComparison.Ordinal));
+        Assert.DoesNotContain(Collector.Observe().Keys, k => k.StartsWith("torrelay_channel_queue_cells", StringComparison.Ordinal));
 
         long queued = 17;
-        _metrics.QueuedCellsSource = () => queued;
-        Assert.Equal(17, _collector.Observe()[Key("torrelay_channel_queue_cells")]);
+        Metrics.QueuedCellsSource = () => queued;
+        Assert.Equal(17, Collector.Observe()[Key("torrelay_channel_queue_cells")]);
         queued = 3;
-        Assert.Equal(3, _collector.Observe()[Key("torrelay_channel_queue_cells")]);
+        Assert.Equal(3, Collector.Observe()[Key("torrelay_channel_queue_cells")]);
     }
 }

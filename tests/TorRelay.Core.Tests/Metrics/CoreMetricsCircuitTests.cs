@@ -4,59 +4,42 @@ using static TorRelay.Core.Tests.Metrics.MetricsCollector;
 
 namespace TorRelay.Core.Tests.Metrics;
 
-public sealed class CoreMetricsCircuitTests : IDisposable
+public sealed class CoreMetricsCircuitTests : CoreMetricsTestBase
 {
-    private readonly TestMeterFactory _factory = new();
-    private readonly CoreMetrics _metrics;
-    private readonly MetricsCollector _collector;
-
-    public CoreMetricsCircuitTests()
-    {
-        _metrics = new CoreMetrics(_factory);
-        _collector = new MetricsCollector(_factory.Prefix + CoreMetrics.MeterName);
-    }
-
-    public void Dispose()
-    {
-        _collector.Dispose();
-        _metrics.Dispose();
-        _factory.Dispose();
-    }
-
     private static string Onionskins(string type, string action) =>
         Key("tor_relay_load_onionskins_total", ("type", type), ("action", action));
 
     [Fact]
     public void Open_circuits_gauge_follows_opened_and_closed_with_state_opened()
     {
-        _metrics.CircuitOpened();
-        _metrics.CircuitOpened();
-        _metrics.CircuitOpened();
-        _metrics.CircuitClosed();
+        Metrics.CircuitOpened();
+        Metrics.CircuitOpened();
+        Metrics.CircuitOpened();
+        Metrics.CircuitClosed();
 
-        Assert.Equal(2, _collector.Observe()[Key("tor_relay_circuits_total", ("state", "opened"))]);
+        Assert.Equal(2, Collector.Observe()[Key("tor_relay_circuits_total", ("state", "opened"))]);
     }
 
     [Fact]
     public void Open_circuits_gauge_never_goes_below_zero()
     {
-        _metrics.CircuitClosed();
-        _metrics.CircuitOpened();
+        Metrics.CircuitClosed();
+        Metrics.CircuitOpened();
 
-        Assert.Equal(1, _collector.Observe()[Key("tor_relay_circuits_total", ("state", "opened"))]);
+        Assert.Equal(1, Collector.Observe()[Key("tor_relay_circuits_total", ("state", "opened"))]);
     }
 
     [Fact]
     public void Destroy_drop_and_protocol_violation_counters_have_no_labels()
     {
-        _metrics.DestroyCellReceived();
-        _metrics.DestroyCellReceived();
-        _metrics.DropCellReceived();
-        _metrics.CircuitProtocolViolation();
-        _metrics.CircuitProtocolViolation();
-        _metrics.CircuitProtocolViolation();
+        Metrics.DestroyCellReceived();
+        Metrics.DestroyCellReceived();
+        Metrics.DropCellReceived();
+        Metrics.CircuitProtocolViolation();
+        Metrics.CircuitProtocolViolation();
+        Metrics.CircuitProtocolViolation();
 
-        var v = _collector.Observe();
+        var v = Collector.Observe();
         Assert.Equal(2, v[Key("tor_relay_destroy_cell_total")]);
         Assert.Equal(1, v[Key("tor_relay_drop_cell_total")]);
         Assert.Equal(3, v[Key("tor_relay_circ_proto_violation_total")]);
@@ -65,13 +48,13 @@ public sealed class CoreMetricsCircuitTests : IDisposable
     [Fact]
     public void Onionskins_are_counted_by_c_tor_handshake_name_and_action()
     {
-        _metrics.OnionskinProcessed(HandshakeType.Ntor);
-        _metrics.OnionskinProcessed(HandshakeType.Ntor);
-        _metrics.OnionskinProcessed(HandshakeType.NtorV3);
-        _metrics.OnionskinProcessed(HandshakeType.Fast);
-        _metrics.OnionskinDropped(HandshakeType.NtorV3);
+        Metrics.OnionskinProcessed(HandshakeType.Ntor);
+        Metrics.OnionskinProcessed(HandshakeType.Ntor);
+        Metrics.OnionskinProcessed(HandshakeType.NtorV3);
+        Metrics.OnionskinProcessed(HandshakeType.Fast);
+        Metrics.OnionskinDropped(HandshakeType.NtorV3);
 
-        var v = _collector.Observe();
+        var v = Collector.Observe();
         Assert.Equal(2, v[Onionskins("ntor", "processed")]);
         Assert.Equal(1, v[Onionskins("ntor_v3", "processed")]);
         Assert.Equal(1, v[Onionskins("ntor_v3", "dropped")]);
@@ -83,20 +66,20 @@ public sealed class CoreMetricsCircuitTests : IDisposable
     [Fact]
     public void Unknown_handshake_types_are_not_counted()
     {
-        _metrics.OnionskinProcessed((HandshakeType)9);
-        _metrics.OnionskinDropped((HandshakeType)0xFFFF);
+        Metrics.OnionskinProcessed((HandshakeType)9);
+        Metrics.OnionskinDropped((HandshakeType)0xFFFF);
 
-        Assert.All(_collector.Observe().Where(kv => kv.Key.StartsWith("tor_relay_load_onionskins_total", StringComparison.Ordinal)),
+        Assert.All(Collector.Observe().Where(kv => kv.Key.StartsWith("tor_relay_load_onionskins_total", StringComparison.Ordinal)),
             kv => Assert.Equal(0, kv.Value));
     }
 
     [Fact]
     public void Handshake_durations_are_recorded_in_seconds_by_kind()
     {
-        _metrics.HandshakeCompleted(HandshakeKind.Link, TimeSpan.FromMilliseconds(250));
-        _metrics.HandshakeCompleted(HandshakeKind.NtorV3, TimeSpan.FromMicroseconds(150));
-        _metrics.HandshakeCompleted(HandshakeKind.Ntor, TimeSpan.FromMicroseconds(90));
-        _metrics.HandshakeCompleted(HandshakeKind.Fast, TimeSpan.FromMicroseconds(5));
+        Metrics.HandshakeCompleted(HandshakeKind.Link, TimeSpan.FromMilliseconds(250));
+        Metrics.HandshakeCompleted(HandshakeKind.NtorV3, TimeSpan.FromMicroseconds(150));
+        Metrics.HandshakeCompleted(HandshakeKind.Ntor, TimeSpan.FromMicroseconds(90));
+        Metrics.HandshakeCompleted(HandshakeKind.Fast, TimeSpan.FromMicroseconds(5));
 
         Assert.Equal(
             [
@@ -105,6 +88,6 @@ public sealed class CoreMetricsCircuitTests : IDisposable
                 (Key("torrelay_handshake_seconds", ("kind", "ntor")), 0.00009),
                 (Key("torrelay_handshake_seconds", ("kind", "fast")), 0.000005),
             ],
-            _collector.Recorded.Select(r => (r.Key, Math.Round(r.Value, 9))));
+            Collector.Recorded.Select(r => (r.Key, Math.Round(r.Value, 9))));
     }
 }

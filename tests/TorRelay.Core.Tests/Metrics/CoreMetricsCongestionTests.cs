@@ -5,25 +5,8 @@ using static TorRelay.Core.Tests.Metrics.MetricsCollector;
 namespace TorRelay.Core.Tests.Metrics;
 
 /// <summary>C tor's congestion control families (relay_metrics.c fill_cc_counters_values / fill_cc_gauges_values).</summary>
-public sealed class CoreMetricsCongestionTests : IDisposable
+public sealed class CoreMetricsCongestionTests : CoreMetricsTestBase
 {
-    private readonly TestMeterFactory _factory = new();
-    private readonly CoreMetrics _metrics;
-    private readonly MetricsCollector _collector;
-
-    public CoreMetricsCongestionTests()
-    {
-        _metrics = new CoreMetrics(_factory);
-        _collector = new MetricsCollector(_factory.Prefix + CoreMetrics.MeterName);
-    }
-
-    public void Dispose()
-    {
-        _collector.Dispose();
-        _metrics.Dispose();
-        _factory.Dispose();
-    }
-
     private static string Counter(string state, string action) =>
         Key("tor_relay_congestion_control_total", ("state", state), ("action", action));
 
@@ -33,7 +16,7 @@ public sealed class CoreMetricsCongestionTests : IDisposable
     [Fact]
     public void Every_series_of_ctor_is_there_from_the_first_scrape()
     {
-        var seen = _collector.Observe();
+        var seen = Collector.Observe();
         Assert.Equal(10, seen.Keys.Count(k => k.StartsWith("tor_relay_congestion_control_total{", StringComparison.Ordinal)));
         Assert.Equal(17, seen.Keys.Count(k => k.StartsWith("tor_relay_congestion_control{", StringComparison.Ordinal)));
         Assert.Equal(0, seen[Counter("cc_circuits", "circs_created")]);
@@ -45,10 +28,10 @@ public sealed class CoreMetricsCongestionTests : IDisposable
     [Fact]
     public void Negotiated_circuits_and_their_close_are_counted()
     {
-        var cc = new CongestionControl(CongestionControlParams.Default, 31, _metrics.Congestion);
-        new CongestionControl(CongestionControlParams.Default, 31, _metrics.Congestion).OnCircuitClosed();
+        var cc = new CongestionControl(CongestionControlParams.Default, 31, Metrics.Congestion);
+        new CongestionControl(CongestionControlParams.Default, 31, Metrics.Congestion).OnCircuitClosed();
 
-        var seen = _collector.Observe();
+        var seen = Collector.Observe();
         Assert.Equal(2, seen[Counter("cc_circuits", "circs_created")]);
         Assert.Equal(1, seen[Counter("cc_circuits", "circs_closed")]);
         Assert.Equal(0, seen[Counter("cc_circuits", "circs_exited_ss")]);
@@ -59,11 +42,11 @@ public sealed class CoreMetricsCongestionTests : IDisposable
     public void An_xoff_sent_is_counted_and_its_queue_averaged_into_the_buffers_gauge()
     {
         // Above cc_xoff_exit (1 cell here) for longer than the 5 ms grace period: XOFF; the first sample is the average.
-        var flow = new StreamFlowControl(CongestionControlParams.Default with { XoffExit = 1 }, enabled: true, _metrics.Congestion);
+        var flow = new StreamFlowControl(CongestionControlParams.Default with { XoffExit = 1 }, enabled: true, Metrics.Congestion);
         Assert.Equal(FlowControlSignal.None, flow.OnDataReceived(1001, 1_000_000).Signal);
         Assert.Equal(FlowControlSignal.Xoff, flow.OnDataReceived(1001, 1_010_000).Signal);
 
-        var seen = _collector.Observe();
+        var seen = Collector.Observe();
         Assert.Equal(1, seen[Counter("flow_control", "xoff_num_sent")]);
         Assert.Equal(1001, seen[Gauge("buffers", "xoff_outbuf")]);
     }

@@ -4,25 +4,8 @@ using static TorRelay.Core.Tests.Metrics.MetricsCollector;
 
 namespace TorRelay.Core.Tests.Metrics;
 
-public sealed class CoreMetricsConnectionTests : IDisposable
+public sealed class CoreMetricsConnectionTests : CoreMetricsTestBase
 {
-    private readonly TestMeterFactory _factory = new();
-    private readonly CoreMetrics _metrics;
-    private readonly MetricsCollector _collector;
-
-    public CoreMetricsConnectionTests()
-    {
-        _metrics = new CoreMetrics(_factory);
-        _collector = new MetricsCollector(_factory.Prefix + CoreMetrics.MeterName);
-    }
-
-    public void Dispose()
-    {
-        _collector.Dispose();
-        _metrics.Dispose();
-        _factory.Dispose();
-    }
-
     private static string Open(string type, string direction, string family) =>
         Key("tor_relay_connections", ("type", type), ("direction", direction), ("state", "opened"), ("family", family));
 
@@ -32,18 +15,18 @@ public sealed class CoreMetricsConnectionTests : IDisposable
     [Fact]
     public void Meter_is_created_by_the_factory_under_the_core_name()
     {
-        Assert.Equal([CoreMetrics.MeterName], _factory.Requested);
+        Assert.Equal([CoreMetrics.MeterName], Factory.Requested);
         Assert.Equal("TorRelay.Core", CoreMetrics.MeterName);
     }
 
     [Fact]
     public void Opened_connection_counts_as_created_and_open_with_c_tor_labels()
     {
-        _metrics.ConnectionOpened(ConnectionType.Or, ConnectionDirection.Received, AddressFamily.InterNetwork);
-        _metrics.ConnectionOpened(ConnectionType.Or, ConnectionDirection.Received, AddressFamily.InterNetwork);
-        _metrics.ConnectionOpened(ConnectionType.Or, ConnectionDirection.Initiated, AddressFamily.InterNetworkV6);
+        Metrics.ConnectionOpened(ConnectionType.Or, ConnectionDirection.Received, AddressFamily.InterNetwork);
+        Metrics.ConnectionOpened(ConnectionType.Or, ConnectionDirection.Received, AddressFamily.InterNetwork);
+        Metrics.ConnectionOpened(ConnectionType.Or, ConnectionDirection.Initiated, AddressFamily.InterNetworkV6);
 
-        var v = _collector.Observe();
+        var v = Collector.Observe();
         Assert.Equal(2, v[Open("OR", "received", "ipv4")]);
         Assert.Equal(1, v[Open("OR", "initiated", "ipv6")]);
         Assert.Equal(0, v[Open("OR", "initiated", "ipv4")]);
@@ -54,11 +37,11 @@ public sealed class CoreMetricsConnectionTests : IDisposable
     [Fact]
     public void Closed_connection_leaves_the_open_gauge_but_not_the_created_total_and_never_goes_below_zero()
     {
-        _metrics.ConnectionOpened(ConnectionType.Directory, ConnectionDirection.Initiated, AddressFamily.InterNetwork);
-        _metrics.ConnectionClosed(ConnectionType.Directory, ConnectionDirection.Initiated, AddressFamily.InterNetwork);
-        _metrics.ConnectionClosed(ConnectionType.Directory, ConnectionDirection.Initiated, AddressFamily.InterNetwork);
+        Metrics.ConnectionOpened(ConnectionType.Directory, ConnectionDirection.Initiated, AddressFamily.InterNetwork);
+        Metrics.ConnectionClosed(ConnectionType.Directory, ConnectionDirection.Initiated, AddressFamily.InterNetwork);
+        Metrics.ConnectionClosed(ConnectionType.Directory, ConnectionDirection.Initiated, AddressFamily.InterNetwork);
 
-        var v = _collector.Observe();
+        var v = Collector.Observe();
         Assert.Equal(0, v[Open("Directory", "initiated", "ipv4")]);
         Assert.Equal(1, v[Total("Directory", "initiated", "created", "ipv4")]);
     }
@@ -66,9 +49,9 @@ public sealed class CoreMetricsConnectionTests : IDisposable
     [Fact]
     public void Rejected_connection_is_counted_as_received_rejected()
     {
-        _metrics.ConnectionRejected(ConnectionType.Or, AddressFamily.InterNetworkV6);
+        Metrics.ConnectionRejected(ConnectionType.Or, AddressFamily.InterNetworkV6);
 
-        var v = _collector.Observe();
+        var v = Collector.Observe();
         Assert.Equal(1, v[Total("OR", "received", "rejected", "ipv6")]);
         Assert.Equal(0, v[Total("OR", "received", "rejected", "ipv4")]);
         Assert.Equal(0, v[Total("OR", "received", "created", "ipv6")]);
@@ -77,7 +60,7 @@ public sealed class CoreMetricsConnectionTests : IDisposable
     [Fact]
     public void Every_c_tor_series_of_our_connection_types_is_reported_from_the_start()
     {
-        var v = _collector.Observe();
+        var v = Collector.Observe();
         string[] types = ["OR listener", "OR", "Directory", "Metrics listener", "Metrics"];
         // C tor: opened for both directions and families; created for both directions, rejected for received only.
         Assert.Equal(types.Length * 4, v.Keys.Count(k => k.StartsWith("tor_relay_connections{", StringComparison.Ordinal)));
@@ -94,10 +77,10 @@ public sealed class CoreMetricsConnectionTests : IDisposable
     [Fact]
     public void Connections_of_other_families_are_ignored_as_in_c_tor()
     {
-        _metrics.ConnectionOpened(ConnectionType.MetricsListener, ConnectionDirection.Initiated, AddressFamily.Unix);
-        _metrics.ConnectionRejected(ConnectionType.Metrics, AddressFamily.Unix);
+        Metrics.ConnectionOpened(ConnectionType.MetricsListener, ConnectionDirection.Initiated, AddressFamily.Unix);
+        Metrics.ConnectionRejected(ConnectionType.Metrics, AddressFamily.Unix);
 
-        Assert.All(_collector.Observe().Where(kv => kv.Key.StartsWith("tor_relay_connections", StringComparison.Ordinal)),
+        Assert.All(Collector.Observe().Where(kv => kv.Key.StartsWith("tor_relay_connections", StringComparison.Ordinal)),
             kv => Assert.Equal(0, kv.Value));
     }
 }

@@ -6,7 +6,7 @@ namespace TorRelay.Core.Tests.Metrics;
 /// Listens to one meter and keys each measurement as name{k=v,...} (tags sorted): observable instruments are read on
 /// <see cref="Observe"/>, synchronous ones are kept as recorded.
 /// </summary>
-internal sealed class MetricsCollector : IDisposable
+public sealed class MetricsCollector : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly object _gate = new();

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace TorRelay.Core.Tests.Metrics;
 
 /// <summary>Gives each test its own meter names (a unique prefix), so parallel tests never see each other's instruments.</summary>
-internal sealed class TestMeterFactory : IMeterFactory
+public sealed class TestMeterFactory : IMeterFactory
 {
     private readonly List<Meter> _meters = [];
 
