@@ -123,8 +123,6 @@ public sealed partial class ChannelPadding : IDisposable
         if (!_usedForFullCircuits) _usedForFullCircuits = true;
     }
 
-    public bool UsedForFullCircuits => _usedForFullCircuits;
-
     /// <summary>Begins watching the channel for idleness.</summary>
     public void Start()
     {
