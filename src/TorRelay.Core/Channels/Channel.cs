@@ -14,7 +14,7 @@ namespace TorRelay.Core.Channels;
 /// that one writer loop drains into TLS in EWMA order, flushing once per batch. Full queues make senders wait: that
 /// is our backpressure.
 /// </summary>
-public sealed partial class Channel : IAsyncDisposable
+public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
 {
     private readonly ILinkTransport _link;
     private readonly ILogger _log;
@@ -28,10 +28,7 @@ public sealed partial class Channel : IAsyncDisposable
     /// <summary>Cells queued towards the peer at most (~1 MiB); senders wait beyond it.</summary>
     public const int OutboundQueueCells = ChannelQueueSettings.DefaultChannelQueueCells;
 
-    /// <summary>
-    /// Cells written per flush: 31 fixed cells (15,934 bytes) fill one 16 KiB TLS record. Writing only a batch before
-    /// flushing keeps the backlog in the mux, where the EWMA order applies, rather than in the TLS pipe.
-    /// </summary>
+    /// <summary>Cells taken from the mux at a time: 31 fixed cells (15,934 bytes) fill one 16 KiB TLS record.</summary>
     public const int WriteBatchCells = 31;
 
     private readonly CoreMetrics? _metrics;
@@ -84,14 +81,7 @@ public sealed partial class Channel : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closed.Token);
         var reader = _link.Transport.Input;
-        // On the pool, never on a caller's synchronization context. A writer that fails takes the channel down:
-        // otherwise its queue would fill and every circuit on it would stall silently.
-        var writer = Task.Run(() => WriteLoopAsync(linked.Token), CancellationToken.None);
-        _ = writer.ContinueWith(t =>
-        {
-            LogChannelError(_log, Describe(), "write failed: " + t.Exception!.GetBaseException().Message);
-            _ = CloseAsync("write failed");
-        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        EnableWriter();
         try
         {
             while (true)
@@ -100,13 +90,33 @@ public sealed partial class Channel : IAsyncDisposable
                 Padding?.NoteTransfer();
                 var buffer = result.Buffer;
                 string? violation = null;
-                while (CellFramer.TryRead(ref buffer, LinkVersion, out var header, out var payload, out _))
+                // Cells queued to other channels while handling this batch are written once, at its end (FlushScope).
+                if (!buffer.IsEmpty) LastActivity = _time.GetUtcNow();
+                _readScope.Enter();
+                try
                 {
-                    LastActivity = _time.GetUtcNow();
-                    _metrics?.CellReceived(header.Command);
-                    Padding?.CountRead(header.Command);
-                    violation = await HandleCellAsync(header, payload, linked.Token).ConfigureAwait(false);
-                    if (violation is not null) break;
+                    while (CellFramer.TryRead(ref buffer, LinkVersion, out var header, out var payload, out _))
+                    {
+                        _metrics?.CellReceived(header.Command);
+                        Padding?.CountRead(header.Command);
+                        var handled = HandleCellAsync(header, payload, linked.Token);
+                        if (handled.IsCompleted)
+                        {
+                            violation = handled.GetAwaiter().GetResult();
+                        }
+                        else
+                        {
+                            // Never carry the scope across an await: flush what is queued, re-enter on whatever thread resumes.
+                            _readScope.Exit();
+                            violation = await handled.ConfigureAwait(false);
+                            _readScope.Enter();
+                        }
+                        if (violation is not null) break;
+                    }
+                }
+                finally
+                {
+                    _readScope.Exit();
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (violation is not null)
@@ -129,47 +139,7 @@ public sealed partial class Channel : IAsyncDisposable
         finally
         {
             await CloseAsync("closed").ConfigureAwait(false);
-            try
-            {
-                await writer.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
-            {
-            }
             if (_handler is not null) await _handler.OnChannelClosedAsync(this).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Drains the outbound queues into TLS: a batch of cells in EWMA order, then one flush, until none are left.</summary>
-    private async Task WriteLoopAsync(CancellationToken ct)
-    {
-        var output = _link.Transport.Output;
-        int cellLength = Cells.LinkVersion.FixedCellLength(LinkVersion);
-        var batch = new byte[WriteBatchCells][];
-        while (await _outbound.WaitToReadAsync().ConfigureAwait(false))
-        {
-            int n;
-            while ((n = _outbound.DequeueBatch(batch)) > 0)
-            {
-                Padding?.NoteTransfer();
-                try
-                {
-                    for (int i = 0; i < n; i++)
-                    {
-                        var command = (CellCommand)batch[i][cellLength - Cells.LinkVersion.PayloadLength - 1];
-                        _metrics?.CellSent(command);
-                        Padding?.CountWritten(command);
-                        output.Write(batch[i].AsSpan(0, cellLength));
-                    }
-                }
-                finally
-                {
-                    for (int i = 0; i < n; i++) ArrayPool<byte>.Shared.Return(batch[i]);
-                    Array.Clear(batch, 0, n);
-                }
-                var flushed = await output.FlushAsync(ct).ConfigureAwait(false);
-                if (flushed.IsCompleted || flushed.IsCanceled) return;
-            }
         }
     }
 
@@ -231,13 +201,18 @@ public sealed partial class Channel : IAsyncDisposable
     }
 
     /// <summary>Queues a rented cell of the channel's own (no circuit: sent before circuits' cells); waits while the channel is full.</summary>
-    public ValueTask EnqueueAsync(byte[] cell, CancellationToken ct) => _outbound.EnqueueAsync(cell, null, ct);
+    public ValueTask EnqueueAsync(byte[] cell, CancellationToken ct) => EnqueueAsync(cell, null, ct);
 
     /// <summary>
     /// Queues a rented cell of <paramref name="circuit"/> (ownership passes to the channel); waits while that circuit's
     /// queue or the channel is full. A closed channel drops it.
     /// </summary>
-    public ValueTask EnqueueAsync(byte[] cell, object? circuit, CancellationToken ct) => _outbound.EnqueueAsync(cell, circuit, ct);
+    public ValueTask EnqueueAsync(byte[] cell, object? circuit, CancellationToken ct)
+    {
+        var queued = _outbound.EnqueueAsync(cell, circuit, ct);
+        RequestWrite();
+        return queued;
+    }
 
     /// <summary>Drops the cells queued for <paramref name="circuit"/> (it closed); returns the bytes freed.</summary>
     public long DetachCircuit(object circuit) => _outbound.DetachCircuit(circuit);

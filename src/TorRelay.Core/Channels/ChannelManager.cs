@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -80,6 +81,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
             {
                 link = await _tls.AcceptAsync(socket, timeout.Token).ConfigureAwait(false);
                 var result = await NewHandshake().RespondAsync(link, timeout.Token).ConfigureAwait(false);
+                await LeaveReceiveThread();
                 _metrics?.HandshakeCompleted(HandshakeKind.Link, Stopwatch.GetElapsedTime(started));
                 channel = Open(link, result);
             }
@@ -148,6 +150,7 @@ public sealed partial class ChannelManager : IAsyncDisposable
             await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
             link = await _tls.ConnectAsync(socket, timeout.Token).ConfigureAwait(false);
             var result = await NewHandshake().InitiateAsync(link, rsaFingerprint, timeout.Token).ConfigureAwait(false);
+            await LeaveReceiveThread();
             _metrics?.HandshakeCompleted(HandshakeKind.Link, Stopwatch.GetElapsedTime(started));
             var channel = Open(link, result, replaceCanonical);
             _ = RunAsync(channel, _stopping.Token);
@@ -162,6 +165,12 @@ public sealed partial class ChannelManager : IAsyncDisposable
         }
 
     }
+
+    /// <summary>
+    /// The handshake's last cell is read inline on the connection's receive loop; whoever awaits the new channel
+    /// must not go on running there (a caller that blocks would stop the very connection it waits on).
+    /// </summary>
+    private static YieldAwaitable LeaveReceiveThread() => Task.Yield();
 
     private Channel Open(ILinkTransport link, LinkHandshakeResult result, bool replaceCanonical = true)
     {

@@ -236,7 +236,8 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             return null;
         }
         var circuit = leg.Circuit;
-        long started = _metrics is null ? 0 : Stopwatch.GetTimestamp();
+        bool timed = _metrics is not null && ++circuit.CellsSwitched % RelayCircuit.SwitchTimingInterval == 0;
+        long started = timed ? Stopwatch.GetTimestamp() : 0;
         if (leg.IsPrevious)
         {
             bool early = header.Command == CellCommand.RelayEarly;
@@ -257,7 +258,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             if (!ours && next is not null)
             {
                 await next.EnqueueAsync(cell, circuit, ct).ConfigureAwait(false);
-                _metrics?.CellSwitched(Stopwatch.GetElapsedTime(started));
+                if (timed) _metrics!.CellSwitched(Stopwatch.GetElapsedTime(started));
                 return null;
             }
             try
@@ -282,7 +283,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         var back = prev.RentCell(circuit.PreviousId, CellCommand.Relay, out var backBody);
         payload.CopyTo(backBody);
         await SendBackwardCellAsync(circuit, back, originated: false, ct).ConfigureAwait(false);
-        if (_metrics is not null) _metrics.CellSwitched(Stopwatch.GetElapsedTime(started));
+        if (timed) _metrics!.CellSwitched(Stopwatch.GetElapsedTime(started));
         return null;
     }
 

@@ -46,6 +46,12 @@ public sealed class RelayCircuit
 
     public int RelayEarlySeen { get; set; }
 
+    /// <summary>Relay cells switched on this circuit (either way, approximately), to time one in <see cref="SwitchTimingInterval"/>.</summary>
+    public int CellsSwitched;
+
+    /// <summary>The cell-switch latency metric times one cell in this many: two clock reads per cell cost more than the switch.</summary>
+    public const int SwitchTimingInterval = 16;
+
     public const int CircuitWindow = 1000;
     public const int CircuitIncrement = 100;
 

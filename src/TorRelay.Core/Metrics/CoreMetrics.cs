@@ -80,7 +80,7 @@ public sealed partial class CoreMetrics : IDisposable
 
         _meter.CreateObservableCounter("torrelay_cells_total", _cells.Observe, "{cell}", "Cells received and sent on channels, by command");
         _cellSwitch = _meter.CreateHistogram("torrelay_cell_switch_seconds", "s",
-            "Time from reading a relay cell to queueing it on the next channel",
+            "Time from reading a relay cell to queueing it on the next channel (one relay cell in 16 is timed)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CellSwitchBuckets.ToArray() });
         _handshake = _meter.CreateHistogram("torrelay_handshake_seconds", "s", "Duration of completed link and circuit handshakes",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HandshakeBuckets.ToArray() });

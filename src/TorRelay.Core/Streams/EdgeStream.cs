@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using TorRelay.Cells.Relay;
+using TorRelay.Core.Channels;
 using TorRelay.Core.Circuits;
 using TorRelay.Core.Circuits.Congestion;
 
@@ -33,6 +34,7 @@ public sealed class EdgeStream
     private long _unconsumed;
     private bool _inputDone;
     private readonly CancellationTokenSource _ended = new();
+    private readonly FlushScope _sendScope = new();
 
     internal EdgeStream(CircuitSwitch circuits, RelayCircuit circuit, ushort id)
     {
@@ -188,27 +190,54 @@ public sealed class EdgeStream
 
     /// <summary>
     /// Sends <paramref name="data"/> as DATA cells, waiting for SENDMEs as the windows require; with CC, for room in
-    /// the congestion window and while the client's XOFF holds.
+    /// the congestion window and while the client's XOFF holds. The cells of one call leave in one channel write
+    /// (a <see cref="FlushScope"/> held while nothing has to wait).
     /// </summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
-        var cc = Circuit.Congestion;
-        while (!data.IsEmpty && !IsClosed && !Circuit.IsClosed)
+        _sendScope.Enter();
+        try
         {
-            int n = Math.Min(data.Length, RelayCellHeader.MaxDataLength);
-            if (cc is not null)
+            while (!data.IsEmpty && !IsClosed && !Circuit.IsClosed)
             {
-                await WaitUntilReadableAsync(ct).ConfigureAwait(false);
-                await cc.WaitToSendAsync(ct).ConfigureAwait(false);
+                int n = Math.Min(data.Length, RelayCellHeader.MaxDataLength);
+                var room = WaitForRoomAsync(ct);
+                if (room.IsCompleted) room.GetAwaiter().GetResult();
+                else
+                {
+                    _sendScope.Exit();
+                    await room.ConfigureAwait(false);
+                    _sendScope.Enter();
+                }
+                if (IsClosed || Circuit.IsClosed) return;
+                var sent = _switch.SendDataAsync(Circuit, Id, data[..n]);
+                if (sent.IsCompleted) sent.GetAwaiter().GetResult();
+                else
+                {
+                    _sendScope.Exit();
+                    await sent.ConfigureAwait(false);
+                    _sendScope.Enter();
+                }
+                data = data[n..];
             }
-            else
-            {
-                await PackageWindow.TakeAsync(ct).ConfigureAwait(false);
-                await Circuit.PackageWindow.TakeAsync(ct).ConfigureAwait(false);
-            }
-            if (IsClosed || Circuit.IsClosed) return;
-            await _switch.SendDataAsync(Circuit, Id, data[..n]).ConfigureAwait(false);
-            data = data[n..];
+        }
+        finally
+        {
+            _sendScope.Exit();
+        }
+    }
+
+    private async ValueTask WaitForRoomAsync(CancellationToken ct)
+    {
+        if (Circuit.Congestion is { } cc)
+        {
+            await WaitUntilReadableAsync(ct).ConfigureAwait(false);
+            await cc.WaitToSendAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await PackageWindow.TakeAsync(ct).ConfigureAwait(false);
+            await Circuit.PackageWindow.TakeAsync(ct).ConfigureAwait(false);
         }
     }
 

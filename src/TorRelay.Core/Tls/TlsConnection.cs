@@ -21,6 +21,9 @@ public sealed partial class TlsConnection : IAsyncDisposable
     private const int CiphertextBufferSize = 64 * 1024;
     private const long PauseThreshold = 1024 * 1024;
     private const long ResumeThreshold = 512 * 1024;
+    // Plaintext waiting for a full socket: a few records, so that a backlog waits in the application's queues instead.
+    private const long OutputPauseThreshold = 128 * 1024;
+    private const long OutputResumeThreshold = 64 * 1024;
     private static readonly TimeSpan GracefulCloseTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Socket _socket;
@@ -47,10 +50,13 @@ public sealed partial class TlsConnection : IAsyncDisposable
         LocalCertificateDer = context.CertificateDer;
         Protocol = session.Protocol;
         CipherSuite = session.CipherSuite;
+        // Both readers run inline: the application handles received records on the receive loop's thread, and the
+        // send loop encrypts and sends on the thread that flushed. A batch of cells then crosses no thread boundary;
+        // only a socket that is full (or empty) hands work to another thread.
         _input = new Pipe(new PipeOptions(pauseWriterThreshold: PauseThreshold, resumeWriterThreshold: ResumeThreshold,
-            minimumSegmentSize: MaxRecordPlaintext, useSynchronizationContext: false));
-        _output = new Pipe(new PipeOptions(pauseWriterThreshold: PauseThreshold, resumeWriterThreshold: ResumeThreshold,
-            useSynchronizationContext: false));
+            minimumSegmentSize: MaxRecordPlaintext, readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(pauseWriterThreshold: OutputPauseThreshold, resumeWriterThreshold: OutputResumeThreshold,
+            readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using TorRelay.Cells;
 using TorRelay.Core.Channels;
 
@@ -9,24 +8,6 @@ namespace TorRelay.Core.Tests.Channels;
 public sealed class ChannelOutboundTests
 {
     private readonly ManualClock _clock = new();
-
-    private static async Task<List<uint>> ReadCircIdsAsync(FakeLinkTransport link, int cells)
-    {
-        var ids = new List<uint>();
-        while (ids.Count < cells)
-        {
-            var result = await link.FromChannel.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-            var buffer = result.Buffer;
-            while (buffer.Length >= 514 && ids.Count < cells)
-            {
-                var cell = buffer.Slice(0, 514).ToArray();
-                ids.Add(BinaryPrimitives.ReadUInt32BigEndian(cell));
-                buffer = buffer.Slice(514);
-            }
-            link.FromChannel.AdvanceTo(buffer.Start, buffer.End);
-        }
-        return ids;
-    }
 
     private static ValueTask Send(Channel channel, uint circId, object? circuit) =>
         channel.EnqueueAsync(channel.RentCell(new CircId(circId), CellCommand.Relay, out _), circuit, CancellationToken.None);
@@ -43,7 +24,7 @@ public sealed class ChannelOutboundTests
 
         using var stop = new CancellationTokenSource();
         var run = channel.RunAsync(stop.Token);
-        var ids = await ReadCircIdsAsync(link, 5);
+        var ids = await link.ReadCircIdsAsync(5);
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));
 
