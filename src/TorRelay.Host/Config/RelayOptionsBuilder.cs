@@ -62,7 +62,7 @@ public static class RelayOptionsBuilder
                                                                    "combination with a non-default set of DirAuthority.");
         }
 
-        var exitPolicy = o.List("ExitPolicy").SelectMany(PolicyRuleSyntax.ParseLine).ToList();
+        var exitPolicy = o.List("ExitPolicy").SelectMany(l => PolicyRuleSyntax.ParseLine(l, warnings)).ToList();
         var family = ParseFamily(o.List("MyFamily"), warnings);
         if (family.Count > 0 && contact is null)
         {
@@ -113,7 +113,7 @@ public static class RelayOptionsBuilder
             PaddingStatistics = o.Bool("PaddingStatistics"),
             AssumeReachableIPv6 = o.AutoBool("AssumeReachableIPv6"),
             MetricsPort = ParseMetricsPort(o.List("MetricsPort")),
-            MetricsPortPolicy = o.List("MetricsPortPolicy").SelectMany(PolicyRuleSyntax.ParseLine).ToList(),
+            MetricsPortPolicy = o.List("MetricsPortPolicy").SelectMany(l => PolicyRuleSyntax.ParseLine(l, warnings)).ToList(),
             DirAuthorities = authorities,
             TestingTorNetwork = testing,
             TestingMinTimeToReportBandwidth = TestingOnly(o, testing, "TestingMinTimeToReportBandwidth"),

@@ -22,7 +22,7 @@ public class PolicyRuleSyntaxTests
     [InlineData("reject  *:6881-6999")]
     public void AcceptsTorRules(string rule)
     {
-        Assert.True(PolicyRuleSyntax.TryParseRule(rule, out string normalized, out string error), error);
+        Assert.True(PolicyRuleSyntax.TryParseRule(rule, out string normalized, out string error, out _), error);
         Assert.DoesNotContain("  ", normalized);
     }
 
@@ -41,11 +41,10 @@ public class PolicyRuleSyntaxTests
     [InlineData("accept *:70000")]
     [InlineData("accept *:http")]
     [InlineData("reject private")]
-    [InlineData("accept6 1.2.3.4:80")]
     [InlineData("accept example.com:80")]
     public void RejectsMalformedRules(string rule)
     {
-        Assert.False(PolicyRuleSyntax.TryParseRule(rule, out _, out _));
+        Assert.False(PolicyRuleSyntax.TryParseRule(rule, out _, out _, out _));
     }
 
     [Fact]
@@ -57,5 +56,20 @@ public class PolicyRuleSyntaxTests
         var bad = line with { Value = "accept *:80,rejekt *:*" };
         var e = Assert.Throws<ConfigException>(() => PolicyRuleSyntax.ParseLine(bad));
         Assert.StartsWith("t.conf:4: Invalid policy entry 'rejekt *:*'", e.Message);
+    }
+
+    [Fact]
+    public void EntriesTorIgnoresAreLeftOutWithTorsWarningNamingTheLine()
+    {
+        // policy_parse.c: accept6/reject6 with an IPv4 address (or "private", whose address is AF_UNSPEC) is a
+        // non-fatal error: tor warns and goes on with the rest of the list.
+        var line = new ConfigLine("ExitPolicy", "accept6 1.2.3.4:80, accept *:443, reject6 private:*, accept6 [::1]:22", "t.conf", 7);
+        var warnings = new List<string>();
+
+        Assert.Equal(["accept *:443", "accept6 [::1]:22"], PolicyRuleSyntax.ParseLine(line, warnings));
+        Assert.Equal(2, warnings.Count);
+        Assert.Equal("t.conf:7: IPv4 address '1.2.3.4:80' with accept6/reject6 field type in exit policy. Ignoring, but " +
+                     "continuing to parse rules. (Use accept/reject with IPv4 addresses.)", warnings[0]);
+        Assert.StartsWith("t.conf:7: 'private:*' with accept6/reject6 field type in exit policy. Ignoring", warnings[1]);
     }
 }
