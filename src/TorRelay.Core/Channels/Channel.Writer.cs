@@ -29,6 +29,13 @@ public sealed partial class Channel
     }
     private readonly byte[][] _writeBatch = new byte[WriteBatchCells][];
     private readonly FlushScope _readScope = new();
+    private CellRun _writeRun; // the writer's, reported once per run of equal commands
+
+    private void ReportWritten(CellCommand command, int count)
+    {
+        _metrics?.CellSent(command, count);
+        Padding?.CountWritten(command, count);
+    }
 
     /// <summary>
     /// Called after each queued cell. Inside a read loop's batch the write waits for the batch's end (FlushScope);
@@ -90,10 +97,10 @@ public sealed partial class Channel
                     for (int i = 0; i < n; i++)
                     {
                         var command = (CellCommand)batch[i][cellLength - Cells.LinkVersion.PayloadLength - 1];
-                        _metrics?.CellSent(command);
-                        Padding?.CountWritten(command);
+                        if (_writeRun.Add(command, out var ended, out int count)) ReportWritten(ended, count);
                         output.Write(batch[i].AsSpan(0, cellLength));
                     }
+                    if (_writeRun.Take(out var last, out int lastCount)) ReportWritten(last, lastCount);
                 }
                 finally
                 {

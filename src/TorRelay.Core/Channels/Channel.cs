@@ -22,6 +22,7 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
     private readonly CancellationTokenSource _closed = new();
     private readonly CircuitMux _outbound;
     private readonly IChannelCellHandler? _handler;
+    private CellRun _readRun; // the read loop's, reported once per run of equal commands
     private int _disposed;
     private static readonly ReadOnlyMemory<byte> DestroyProtocol = new[] { (byte)DestroyReason.Protocol };
 
@@ -97,8 +98,7 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
                 {
                     while (CellFramer.TryRead(ref buffer, LinkVersion, out var header, out var payload, out _))
                     {
-                        _metrics?.CellReceived(header.Command);
-                        Padding?.CountRead(header.Command);
+                        if (_readRun.Add(header.Command, out var ended, out int count)) ReportRead(ended, count);
                         var handled = HandleCellAsync(header, payload, linked.Token);
                         if (handled.IsCompleted)
                         {
@@ -107,6 +107,7 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
                         else
                         {
                             // Never carry the scope across an await: flush what is queued, re-enter on whatever thread resumes.
+                            ReportReadRun();
                             _readScope.Exit();
                             violation = await handled.ConfigureAwait(false);
                             _readScope.Enter();
@@ -116,6 +117,7 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
                 }
                 finally
                 {
+                    ReportReadRun();
                     _readScope.Exit();
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -141,6 +143,17 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
             await CloseAsync("closed").ConfigureAwait(false);
             if (_handler is not null) await _handler.OnChannelClosedAsync(this).ConfigureAwait(false);
         }
+    }
+
+    private void ReportReadRun()
+    {
+        if (_readRun.Take(out var command, out int count)) ReportRead(command, count);
+    }
+
+    private void ReportRead(CellCommand command, int count)
+    {
+        _metrics?.CellReceived(command, count);
+        Padding?.CountRead(command, count);
     }
 
     /// <summary>Handles one open-channel cell; returns a reason to close the channel, or null.</summary>

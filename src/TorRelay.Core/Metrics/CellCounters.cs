@@ -30,9 +30,9 @@ internal sealed class CellCounters
         _unrecognized = [.. directions.Select(d => new[] { MetricLabels.Tag("direction", d), MetricLabels.Tag("command", MetricLabels.UnrecognizedCommand) })];
     }
 
-    public void Received(CellCommand command) => Interlocked.Increment(ref _counts[ReceivedBase + (byte)command]);
+    public void Received(CellCommand command, int cells) => Interlocked.Add(ref _counts[ReceivedBase + (byte)command], cells);
 
-    public void Sent(CellCommand command) => Interlocked.Increment(ref _counts[SentBase + (byte)command]);
+    public void Sent(CellCommand command, int cells) => Interlocked.Add(ref _counts[SentBase + (byte)command], cells);
 
     public IEnumerable<Measurement<long>> Observe()
     {

@@ -163,10 +163,10 @@ public sealed partial class CoreMetrics : IDisposable
     public void BytesWritten(long count) => _traffic.Add(1, count);
 
     /// <summary>A cell was read from a channel (handshake cells included).</summary>
-    public void CellReceived(CellCommand command) => _cells.Received(command);
+    public void CellReceived(CellCommand command, int cells = 1) => _cells.Received(command, cells);
 
     /// <summary>A cell was written to a channel.</summary>
-    public void CellSent(CellCommand command) => _cells.Sent(command);
+    public void CellSent(CellCommand command, int cells = 1) => _cells.Sent(command, cells);
 
     /// <summary>A relay cell went from its inbound channel onto the next one's queue in <paramref name="elapsed"/>.</summary>
     public void CellSwitched(TimeSpan elapsed) => _cellSwitch.Record(elapsed.TotalSeconds);

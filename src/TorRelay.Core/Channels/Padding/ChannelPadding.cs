@@ -133,19 +133,19 @@ public sealed partial class ChannelPadding : IDisposable
     public void NoteTransfer() => Volatile.Write(ref _lastTransfer, _time.GetTimestamp());
 
     /// <summary>Counts a cell read (the cell path): C tor counts fixed-length ones only.</summary>
-    public void CountRead(CellCommand command)
+    public void CountRead(CellCommand command, int cells = 1)
     {
-        if (!command.IsVariableLength()) _policy.Counts.CountRead(command == CellCommand.Padding, _enabled);
+        if (!command.IsVariableLength()) _policy.Counts.CountRead(command == CellCommand.Padding, _enabled, cells);
     }
 
     /// <summary>A RELAY_DROP cell for our hop arrived on this channel (padding-counts read-drop).</summary>
     public void CountReadDrop() => _policy.Counts.CountReadDrop();
 
     /// <summary>Counts a cell written (the cell path): a variable-length one only in the total, as C tor does.</summary>
-    public void CountWritten(CellCommand command)
+    public void CountWritten(CellCommand command, int cells = 1)
     {
         bool fixedLength = !command.IsVariableLength();
-        _policy.Counts.CountWritten(fixedLength && command == CellCommand.Padding, fixedLength && _enabled);
+        _policy.Counts.CountWritten(fixedLength && command == CellCommand.Padding, fixedLength && _enabled, cells);
     }
 
     /// <summary>

@@ -17,26 +17,27 @@ public sealed class PaddingCounts
     /// CELL_PADDING (not VPADDING) as a padding cell.
     /// </summary>
     /// <param name="paddingEnabled">The channel's padding_enabled at the time.</param>
-    public void CountRead(bool isPadding, bool paddingEnabled)
+    /// <param name="cells">How many such cells (a channel reports a run of equal cells at once).</param>
+    public void CountRead(bool isPadding, bool paddingEnabled, long cells = 1)
     {
-        Interlocked.Increment(ref _readTotal);
-        if (paddingEnabled) Interlocked.Increment(ref _enabledReadTotal);
+        Interlocked.Add(ref _readTotal, cells);
+        if (paddingEnabled) Interlocked.Add(ref _enabledReadTotal, cells);
         if (!isPadding) return;
-        Interlocked.Increment(ref _readPad);
-        if (paddingEnabled) Interlocked.Increment(ref _enabledReadPad);
+        Interlocked.Add(ref _readPad, cells);
+        if (paddingEnabled) Interlocked.Add(ref _enabledReadPad, cells);
     }
 
     /// <summary>
     /// A cell written to a channel (channel_flush_from_first_active_circuit, connection_or_write_cell_to_buf). A
     /// variable-length one counts in the total only (connection_or_write_var_cell_to_buf): pass false twice.
     /// </summary>
-    public void CountWritten(bool isPadding, bool paddingEnabled)
+    public void CountWritten(bool isPadding, bool paddingEnabled, long cells = 1)
     {
-        Interlocked.Increment(ref _writeTotal);
-        if (paddingEnabled) Interlocked.Increment(ref _enabledWriteTotal);
+        Interlocked.Add(ref _writeTotal, cells);
+        if (paddingEnabled) Interlocked.Add(ref _enabledWriteTotal, cells);
         if (!isPadding) return;
-        Interlocked.Increment(ref _writePad);
-        if (paddingEnabled) Interlocked.Increment(ref _enabledWritePad);
+        Interlocked.Add(ref _writePad, cells);
+        if (paddingEnabled) Interlocked.Add(ref _enabledWritePad, cells);
     }
 
     /// <summary>A RELAY_DROP cell recognized at our hop (circpad_deliver_recognized_relay_cell_events).</summary>
