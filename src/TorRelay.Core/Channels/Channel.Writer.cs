@@ -43,6 +43,9 @@ public sealed partial class Channel
     /// </summary>
     private void RequestWrite()
     {
+        // The cell is counted in the mux; a running writer finishing now must see it, or we must see it idle (a full
+        // fence on each side: here, and the writer's exchange before it looks at the mux again).
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _writerState) != WriterIdle) return;
         if (FlushScope.Current is { } scope) scope.Add(this);
         else if (Interlocked.CompareExchange(ref _writerState, WriterRunning, WriterIdle) == WriterIdle)
