@@ -42,6 +42,7 @@ public static class RelaySettingsMapper
             OutboundBindAddress = o.OutboundBindAddressOR.IPv4 ?? o.OutboundBindAddress.IPv4,
             Authorities = o.DirAuthorities.Count > 0 ? o.DirAuthorities : DefaultAuthorities.Create(),
             AssumeReachable = o.AssumeReachable,
+            AssumeReachableIPv6 = o.AssumeReachableIPv6,
             PublishDescriptor = o.BridgeRelay ? o.PublishToBridgeAuthorities : o.PublishServerDescriptor,
             BridgeRelay = o.BridgeRelay,
             TestingTorNetwork = o.TestingTorNetwork,

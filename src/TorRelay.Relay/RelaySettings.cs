@@ -26,6 +26,9 @@ public sealed record RelaySettings
     public required IReadOnlyList<DirectoryAuthority> Authorities { get; init; }
     public bool AssumeReachable { get; init; }
 
+    /// <summary>AssumeReachableIPv6: true skips the IPv6 ORPort's test only; null ("auto") and false test it.</summary>
+    public bool? AssumeReachableIPv6 { get; init; }
+
     /// <summary>False for PublishServerDescriptor 0.</summary>
     public bool PublishDescriptor { get; init; } = true;
 

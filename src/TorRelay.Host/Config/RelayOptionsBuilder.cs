@@ -84,6 +84,7 @@ public static class RelayOptionsBuilder
             throw ConfigException.At(o.Line("SafeLogging")!, $"Unrecognized value '{safeLogging}' in SafeLogging");
 
         CheckPadding(o);
+        CheckAssumeReachable(o);
         var bandwidth = Bandwidth.Validate(o);
 
         // tor's MIN_HEARTBEAT_PERIOD; 0 disables heartbeats.
@@ -183,6 +184,13 @@ public static class RelayOptionsBuilder
     {
         string? home = Environment.GetEnvironmentVariable("HOME");
         return string.IsNullOrEmpty(home) || home == "/" ? "/var/lib/tor" : Path.Join(home, ".tor");
+    }
+
+    /// <summary>options_validate: AssumeReachableIPv6 0 cannot narrow what AssumeReachable 1 assumes.</summary>
+    private static void CheckAssumeReachable(OptionReader o)
+    {
+        if (o.Bool("AssumeReachable") && o.AutoBool("AssumeReachableIPv6") == false)
+            throw ConfigException.At(o.Line("AssumeReachableIPv6")!, "Cannot set AssumeReachable 1 and AssumeReachableIPv6 0.");
     }
 
     /// <summary>options_validate_relay_padding: torrelay always runs as a relay, and relays pad as the consensus says.</summary>

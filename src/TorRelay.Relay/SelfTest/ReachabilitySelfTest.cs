@@ -67,10 +67,14 @@ public sealed partial class ReachabilitySelfTest
 
     private IReadOnlyList<IPAddress> Published => [_settings.AdvertisedOrPort.Address, .. _settings.AdvertisedOrAddresses.Select(e => e.Address)];
 
-    /// <summary>router_orport_seems_reachable for one family: tested reachable, not advertised, or AssumeReachable.</summary>
+    /// <summary>
+    /// router_orport_seems_reachable for one family: tested reachable, not advertised, or AssumeReachable (for IPv6
+    /// also AssumeReachableIPv6 1; "auto" does not assume it).
+    /// </summary>
     public bool SeemsReachable(AddressFamily family)
     {
         if (_settings.AssumeReachable) return true;
+        if (family == AddressFamily.InterNetworkV6 && _settings.AssumeReachableIPv6 == true) return true;
         lock (_gate)
             return family == AddressFamily.InterNetworkV6 ? _reachableV6 || Ipv6OrPort is null : _reachableV4;
     }

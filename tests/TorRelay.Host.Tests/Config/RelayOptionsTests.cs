@@ -173,6 +173,7 @@ public class RelayOptionsTests
     [InlineData("ORPort 9001\nConnectionPadding 1\n", 2, "Relays must use 'auto' for the ConnectionPadding setting.")]
     [InlineData("ORPort 9001\nReducedConnectionPadding 1\n", 2, "Relays cannot set ReducedConnectionPadding.")]
     [InlineData("ORPort 9001\nConnectionPadding sometimes\n", 2, "Could not parse ConnectionPadding")]
+    [InlineData("ORPort 9001\nAssumeReachable 1\nAssumeReachableIPv6 0\n", 3, "Cannot set AssumeReachable 1 and AssumeReachableIPv6 0.")]
     public void EveryErrorNamesItsLine(string torrc, int line, string message)
     {
         var e = Fails(torrc);

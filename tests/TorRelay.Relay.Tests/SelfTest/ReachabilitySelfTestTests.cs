@@ -15,6 +15,8 @@ public class ReachabilitySelfTestTests
         AdvertisedOrAddresses = ipv6, Authorities = [], BandwidthRate = 1 << 20, BandwidthBurst = 1 << 20, AssumeReachable = assumeReachable,
     };
 
+    private static readonly IPEndPoint OurIpv6 = new(IPAddress.Parse("2001:db8::7"), 9001);
+
     private static ReachabilitySelfTest Create(RelaySettings settings, Action onReachable) =>
         new(settings, TimeProvider.System, NullLogger.Instance, SystemRandom.Instance, _ => null,
             (_, _) => Task.FromException<Channel>(new IOException("no network in unit tests")), onReachable);
@@ -48,5 +50,20 @@ public class ReachabilitySelfTestTests
         test.FoundReachable(System.Net.Sockets.AddressFamily.InterNetworkV6);
         Assert.True(test.AllSeemReachable);
         Assert.Equal(1, requested);
+    }
+
+    [Theory]
+    [InlineData(true, true)]    // AssumeReachableIPv6 1: only IPv4 is tested
+    [InlineData(null, false)]   // auto: C tor tests IPv6 unless AssumeReachable (an autobool's auto is not 1)
+    [InlineData(false, false)]
+    public void AssumeReachableIpv6SkipsOnlyTheIpv6Test(bool? assumeIpv6, bool publishableAfterIpv4)
+    {
+        int requested = 0;
+        var test = Create(Settings(false, OurIpv6) with { AssumeReachableIPv6 = assumeIpv6 }, () => requested++);
+        Assert.False(test.AllSeemReachable);
+        Assert.Equal(assumeIpv6 == true, test.SeemsReachable(System.Net.Sockets.AddressFamily.InterNetworkV6));
+        test.FoundReachable(System.Net.Sockets.AddressFamily.InterNetwork);
+        Assert.Equal(publishableAfterIpv4, test.AllSeemReachable);
+        Assert.Equal(publishableAfterIpv4 ? 1 : 0, requested);
     }
 }
