@@ -11,8 +11,8 @@ namespace TorRelay.Core.Channels;
 /// <summary>
 /// An open link to one peer after a completed handshake. One read loop owns the inbound side and hands circuit
 /// cells to the circuit switch; outbound cells from any thread are queued per circuit in a <see cref="CircuitMux"/>
-/// that one writer loop drains into TLS in EWMA order, flushing once per batch. Full queues make senders wait: that
-/// is our backpressure.
+/// that a writer drains into TLS in EWMA order when cells arrive: at the end of the sending read loop's batch, on its
+/// thread (<see cref="FlushScope"/>), or on the pool. Full queues make senders wait: that is our backpressure.
 /// </summary>
 public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
 {

@@ -1,12 +1,12 @@
 using System.Buffers;
-using System.Threading.Tasks.Sources;
 
 namespace TorRelay.Core.Channels;
 
 /// <summary>
 /// A channel's outbound cells, queued per circuit, and the choice of what to send next (C tor's circuitmux with the
 /// EWMA policy): the channel's own cells (no circuit: link level, DESTROY, CREATED) first, then one cell at a time from
-/// the circuit with the lowest EWMA count. Any thread may queue; one writer takes batches. Buffers are pooled and
+/// the circuit with the lowest EWMA count. Any thread may queue; one writer at a time takes batches (the channel
+/// starts one when a cell is queued and none is running). Buffers are pooled and
 /// owned by the mux once queued; queueing and sending allocate nothing.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,7 @@ namespace TorRelay.Core.Channels;
 /// another one's cells on this channel: the per-circuit bound keeps one circuit from taking the whole channel bound,
 /// and a quiet circuit's cell goes out ahead of the backlog.
 /// </remarks>
-public sealed class CircuitMux : IValueTaskSource<bool>
+public sealed class CircuitMux
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<object, CellQueue> _circuits = new(ReferenceEqualityComparer.Instance);
@@ -31,8 +31,6 @@ public sealed class CircuitMux : IValueTaskSource<bool>
     private readonly TimeProvider _time;
     private readonly int _circuitLimit;
     private readonly int _channelLimit;
-    private ManualResetValueTaskSourceCore<bool> _reader = new() { RunContinuationsAsynchronously = true };
-    private bool _readerWaiting;
     private bool _closed;
     private int _cells;
     private uint _lastRecalibrated;
@@ -76,11 +74,6 @@ public sealed class CircuitMux : IValueTaskSource<bool>
             _cells++;
             if (queue.HeapIndex < 0 && queue != _own) Activate(queue);
             _budget?.Add(cell.Length);
-            if (_readerWaiting)
-            {
-                _readerWaiting = false;
-                _reader.SetResult(true);
-            }
             if (HasRoom(queue)) return ValueTask.CompletedTask;
             waiter = _spareWaiters.Count > 0 ? _spareWaiters.Pop() : new CapacityWaiter(this);
             waiter.Queue = queue;
@@ -90,19 +83,6 @@ public sealed class CircuitMux : IValueTaskSource<bool>
         if (ct.IsCancellationRequested) Release(waiter);
         else waiter.Watch(ct);
         return pending;
-    }
-
-    /// <summary>Waits until a cell is queued (true) or the mux is closed and empty (false). One reader only.</summary>
-    public ValueTask<bool> WaitToReadAsync()
-    {
-        lock (_lock)
-        {
-            if (_cells > 0) return ValueTask.FromResult(true);
-            if (_closed) return ValueTask.FromResult(false);
-            _reader.Reset();
-            _readerWaiting = true;
-            return new ValueTask<bool>(this, _reader.Version);
-        }
     }
 
     /// <summary>
@@ -199,11 +179,6 @@ public sealed class CircuitMux : IValueTaskSource<bool>
             _cells = 0;
             _budget?.Release(bytes);
             for (int i = _waiting.Count - 1; i >= 0; i--) CompleteAt(i);
-            if (_readerWaiting)
-            {
-                _readerWaiting = false;
-                _reader.SetResult(false);
-            }
         }
         _budget?.Unregister(this);
     }
@@ -283,13 +258,6 @@ public sealed class CircuitMux : IValueTaskSource<bool>
         waiter.Queue = null;
         waiter.Complete();
     }
-
-    bool IValueTaskSource<bool>.GetResult(short token) => _reader.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _reader.GetStatus(token);
-
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _reader.OnCompleted(continuation, state, token, flags);
 }
 
 /// <summary>A circuit's queued cells on one channel: when the oldest was queued (a timestamp) and how many bytes.</summary>

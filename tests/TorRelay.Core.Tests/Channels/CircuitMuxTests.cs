@@ -157,22 +157,10 @@ public sealed class CircuitMuxTests
         Assert.Equal(0, budget.Allocated);
         Assert.Equal(0, mux.Count);
         await blocked.AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.False(await mux.WaitToReadAsync());
+        Assert.Equal(0, mux.DequeueBatch(new byte[4][]));
         Assert.True(mux.EnqueueAsync(_pool.Cell(3), _b, CancellationToken.None).IsCompleted);
         Assert.Equal(0, _pool.Outstanding);
         Assert.Empty(budget.Muxes());
-    }
-
-    [Fact]
-    public async Task The_reader_wakes_when_a_cell_is_queued()
-    {
-        var mux = NewMux();
-        var waiting = mux.WaitToReadAsync();
-        Assert.False(waiting.IsCompleted);
-
-        Send(mux, _a, 1, 1);
-
-        Assert.True(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
@@ -201,7 +189,6 @@ public sealed class CircuitMuxTests
         void Round()
         {
             for (int i = 0; i < 3; i++) _ = mux.EnqueueAsync(cells[i], circuits[i], CancellationToken.None);
-            _ = mux.WaitToReadAsync();
             mux.DequeueBatch(batch);
             _clock.Advance(TimeSpan.FromMilliseconds(7));
         }
