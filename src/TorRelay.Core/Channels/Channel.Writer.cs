@@ -20,6 +20,8 @@ public sealed partial class Channel
     /// before <see cref="RunAsync"/> wait for it, so they leave in the mux's order.
     /// </summary>
     private int _writerState = WriterNotStarted;
+    private readonly byte[][] _writeBatch = new byte[WriteBatchCells][];
+    private CellRun _writeRun; // the writer's, reported once per run of equal commands
 
     /// <summary>Lets writers run, and starts one for cells queued before the channel ran.</summary>
     private void EnableWriter()
@@ -27,9 +29,6 @@ public sealed partial class Channel
         if (Interlocked.CompareExchange(ref _writerState, WriterIdle, WriterNotStarted) == WriterNotStarted && _outbound.Count > 0)
             WriteDeferred();
     }
-    private readonly byte[][] _writeBatch = new byte[WriteBatchCells][];
-    private readonly FlushScope _readScope = new();
-    private CellRun _writeRun; // the writer's, reported once per run of equal commands
 
     private void ReportWritten(CellCommand command, int count)
     {

@@ -22,6 +22,7 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
     private readonly CancellationTokenSource _closed = new();
     private readonly CircuitMux _outbound;
     private readonly IChannelCellHandler? _handler;
+    private readonly FlushScope _readScope = new(); // the read loop's: see RunAsync
     private CellRun _readRun; // the read loop's, reported once per run of equal commands
     private int _disposed;
     private static readonly ReadOnlyMemory<byte> DestroyProtocol = new[] { (byte)DestroyReason.Protocol };

@@ -18,26 +18,26 @@ public sealed class PaddingCounts
     /// </summary>
     /// <param name="paddingEnabled">The channel's padding_enabled at the time.</param>
     /// <param name="cells">How many such cells (a channel reports a run of equal cells at once).</param>
-    public void CountRead(bool isPadding, bool paddingEnabled, long cells = 1)
-    {
-        Interlocked.Add(ref _readTotal, cells);
-        if (paddingEnabled) Interlocked.Add(ref _enabledReadTotal, cells);
-        if (!isPadding) return;
-        Interlocked.Add(ref _readPad, cells);
-        if (paddingEnabled) Interlocked.Add(ref _enabledReadPad, cells);
-    }
+    public void CountRead(bool isPadding, bool paddingEnabled, long cells = 1) =>
+        Count(ref _readTotal, ref _enabledReadTotal, ref _readPad, ref _enabledReadPad, isPadding, paddingEnabled, cells);
 
     /// <summary>
     /// A cell written to a channel (channel_flush_from_first_active_circuit, connection_or_write_cell_to_buf). A
     /// variable-length one counts in the total only (connection_or_write_var_cell_to_buf): pass false twice.
     /// </summary>
-    public void CountWritten(bool isPadding, bool paddingEnabled, long cells = 1)
+    public void CountWritten(bool isPadding, bool paddingEnabled, long cells = 1) =>
+        Count(ref _writeTotal, ref _enabledWriteTotal, ref _writePad, ref _enabledWritePad, isPadding, paddingEnabled, cells);
+
+    /// <summary>One direction's four counters: every cell in the total, padding cells in the padding count, each
+    /// also in its padding-enabled twin when the channel had padding enabled.</summary>
+    private static void Count(ref long total, ref long enabledTotal, ref long pad, ref long enabledPad, bool isPadding,
+        bool paddingEnabled, long cells)
     {
-        Interlocked.Add(ref _writeTotal, cells);
-        if (paddingEnabled) Interlocked.Add(ref _enabledWriteTotal, cells);
+        Interlocked.Add(ref total, cells);
+        if (paddingEnabled) Interlocked.Add(ref enabledTotal, cells);
         if (!isPadding) return;
-        Interlocked.Add(ref _writePad, cells);
-        if (paddingEnabled) Interlocked.Add(ref _enabledWritePad, cells);
+        Interlocked.Add(ref pad, cells);
+        if (paddingEnabled) Interlocked.Add(ref enabledPad, cells);
     }
 
     /// <summary>A RELAY_DROP cell recognized at our hop (circpad_deliver_recognized_relay_cell_events).</summary>
