@@ -12,9 +12,22 @@ all: build
 deps:
 	@./deploy/ensure-deps.sh
 
+# NativeAOT when a C toolchain is here to link it (clang or gcc, and objcopy; `make deps` installs clang as root): one
+# native file that needs no .NET runtime, ~30 MiB RSS idle instead of ~80. AOT=0, or no toolchain: the JIT build.
+AOT ?= $(shell { command -v clang || command -v gcc; } >/dev/null 2>&1 && command -v objcopy >/dev/null 2>&1 \
+	&& echo 1 || echo 0)
+PUBLISH = $(DOTNET) publish src/TorRelay.Host/TorRelay.Host.csproj -c $(CONFIG) -o bin --nologo -v quiet
+
 build:
-	$(DOTNET) publish src/TorRelay.Host/TorRelay.Host.csproj -c $(CONFIG) -o bin --nologo -v quiet
-	@echo "built bin/torrelay"
+	rm -rf bin
+	@if [ "$(AOT)" = 1 ]; then \
+		echo "$(PUBLISH) -p:PublishAot=true -p:UseCurrentRuntimeIdentifier=true"; \
+		$(PUBLISH) -p:PublishAot=true -p:UseCurrentRuntimeIdentifier=true && rm -f bin/*.pdb && \
+		echo "built bin/torrelay (NativeAOT; its symbols are in bin/torrelay.dbg)"; \
+	else \
+		echo "$(PUBLISH)"; $(PUBLISH) && \
+		echo "built bin/torrelay (JIT build: runs on the .NET 10 runtime)"; \
+	fi
 
 # A private Tor network of Debian's tor on 127.0.0.1 with our relay inside; Ctrl-C stops everything.
 run: deps build

@@ -9,6 +9,15 @@ ls /usr/lib/*/libsodium.so.23 >/dev/null 2>&1 || missing+=(libsodium23)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# NativeAOT links with clang (or gcc) and objcopy; without them `make build` publishes the JIT build instead.
+if ! { command -v clang || command -v gcc; } >/dev/null 2>&1 || ! command -v objcopy >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    missing+=(clang binutils)
+  else
+    echo "No clang or gcc with objcopy: bin/torrelay will be the JIT build (more memory, needs the .NET runtime)." >&2
+    echo "For NativeAOT:  sudo apt-get install -y clang binutils" >&2
+  fi
+fi
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TorRelay.Deploy.Tests;
 
 /// <summary>
@@ -35,14 +37,20 @@ public class ContainerfileTests
         Instructions.Skip(Instructions.FindLastIndex(i => i.Instruction == "FROM"));
 
     [Fact]
-    public void PublishesWithTheSdkAndRunsOnTheRuntimeImage()
+    public void PublishesNativeAotWithTheSdkAndRunsOnRuntimeDepsOfTheSameDebian()
     {
         var from = All("FROM").ToList();
 
         Assert.Equal(2, from.Count);
-        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/sdk:10\.0\S* AS build$", from[0]);
-        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/(runtime|runtime-deps):10\.0\S*$", from[1]);
-        Assert.Contains(All("RUN"), r => r.Contains("dotnet publish src/TorRelay.Host/TorRelay.Host.csproj"));
+        var build = Regex.Match(from[0], @"^mcr\.microsoft\.com/dotnet/sdk:10\.0-(\w+) AS build$");
+        var run = Regex.Match(from[1], @"^mcr\.microsoft\.com/dotnet/runtime-deps:10\.0-(\w+)-slim$");
+        Assert.True(build.Success, from[0]);
+        Assert.True(run.Success, from[1]);
+        // The native binary needs the glibc it was linked against: build and run on one Debian release.
+        Assert.Equal(build.Groups[1].Value, run.Groups[1].Value);
+        Assert.Contains(All("RUN"), r => r.Contains("dotnet publish src/TorRelay.Host/TorRelay.Host.csproj")
+            && r.Contains("-p:PublishAot=true"));
+        Assert.Contains(All("RUN"), r => r.Contains("apt-get install") && r.Contains("clang"));
         Assert.Contains(FinalStage(), i => i.Instruction == "COPY" && i.Args.StartsWith("--from=build "));
     }
 
