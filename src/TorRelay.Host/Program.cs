@@ -13,6 +13,7 @@ using TorRelay.Relay;
 using TorRelay.Relay.Keys;
 
 // torrelay: tor's command line (-f FILE, --verify-config, --list-fingerprint, --version, --help, --Option value).
+SocketEventThreads.UseInlineCompletions();
 CommandLineOptions cmd;
 RelayOptions options;
 var warnings = new List<string>();

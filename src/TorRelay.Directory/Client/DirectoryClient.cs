@@ -102,6 +102,8 @@ public sealed class DirectoryClient : IDisposable
             using HttpResponseMessage response = await _http
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             byte[] body = await ReadLimitedAsync(response.Content, timeout.Token).ConfigureAwait(false);
+            // Inflating and the caller's parsing (a consensus, signatures) take long: not on a socket event thread.
+            await Task.Yield();
             if (IsDeflated(response, request.RequestUri!)) body = Inflate(body);
             _logger.LogDebug("{Method} {Path}: {Status}", request.Method, request.RequestUri!.AbsolutePath,
                 (int)response.StatusCode);

@@ -38,6 +38,8 @@ public sealed partial class BeginDirHandler(Func<byte[], byte[]> answer, ILogger
                 await stream.EndAsync(EndReason.Misc).ConfigureAwait(false);
                 return;
             }
+            // Answering may compress a consensus or many descriptors: not on a socket event thread.
+            await Task.Yield();
             var response = answer(request);
             LogServed(log, FirstLine(request), response.Length);
             await stream.WriteAsync(response, timeout.Token).ConfigureAwait(false);

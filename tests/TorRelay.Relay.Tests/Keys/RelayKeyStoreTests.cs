@@ -20,7 +20,7 @@ public class RelayKeyStoreTests
         new(dataDirectory, time, NullLogger.Instance);
 
     private static Dictionary<string, byte[]> Snapshot(string keysDirectory) =>
-        System.IO.Directory.GetFiles(keysDirectory).ToDictionary(Path.GetFileName, File.ReadAllBytes)!;
+        System.IO.Directory.GetFiles(keysDirectory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
     [Fact]
     public void CTor_ListsTheSameIdentities_ForKeysWeCreated_AndRewritesNothing()
