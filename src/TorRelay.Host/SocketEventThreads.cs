@@ -8,7 +8,7 @@ namespace TorRelay.Host;
 /// socket is used, so this runs first thing in Main; an operator's own setting of the variable wins.
 /// Work that is long per event (directory parsing and answering) hops to the thread pool where it starts.
 /// </summary>
-internal static class SocketEventThreads
+public static class SocketEventThreads
 {
     public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
