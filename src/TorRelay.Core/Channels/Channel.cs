@@ -101,18 +101,9 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
                     {
                         if (_readRun.Add(header.Command, out var ended, out int count)) ReportRead(ended, count);
                         var handled = HandleCellAsync(header, payload, linked.Token);
-                        if (handled.IsCompleted)
-                        {
-                            violation = handled.GetAwaiter().GetResult();
-                        }
-                        else
-                        {
-                            // Never carry the scope across an await: flush what is queued, re-enter on whatever thread resumes.
-                            ReportReadRun();
-                            _readScope.Exit();
-                            violation = await handled.ConfigureAwait(false);
-                            _readScope.Enter();
-                        }
+                        // A handler that waits: report the run so far, as the scope's writes go out before the wait.
+                        if (!handled.IsCompleted) ReportReadRun();
+                        violation = await _readScope.AwaitAsync(handled).ConfigureAwait(false);
                         if (violation is not null) break;
                     }
                 }

@@ -30,6 +30,36 @@ internal sealed class FlushScope
         if (!_channels.Contains(channel)) _channels.Add(channel);
     }
 
+    /// <summary>
+    /// Awaits <paramref name="pending"/> inside this scope: at once when it has completed, otherwise outside the scope
+    /// (left first, flushing what is queued, and entered again on whatever thread resumes).
+    /// </summary>
+    public ValueTask AwaitAsync(ValueTask pending)
+    {
+        if (!pending.IsCompleted) return AwaitOutsideAsync(pending);
+        pending.GetAwaiter().GetResult();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc cref="AwaitAsync(ValueTask)"/>
+    public ValueTask<T> AwaitAsync<T>(ValueTask<T> pending) =>
+        pending.IsCompleted ? ValueTask.FromResult(pending.GetAwaiter().GetResult()) : AwaitOutsideAsync(pending);
+
+    private async ValueTask AwaitOutsideAsync(ValueTask pending)
+    {
+        Exit();
+        await pending.ConfigureAwait(false);
+        Enter();
+    }
+
+    private async ValueTask<T> AwaitOutsideAsync<T>(ValueTask<T> pending)
+    {
+        Exit();
+        T result = await pending.ConfigureAwait(false);
+        Enter();
+        return result;
+    }
+
     /// <summary>Stops being current and starts the writers of the channels queued to.</summary>
     public void Exit()
     {

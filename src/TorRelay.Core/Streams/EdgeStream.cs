@@ -201,23 +201,9 @@ public sealed class EdgeStream
             while (!data.IsEmpty && !IsClosed && !Circuit.IsClosed)
             {
                 int n = Math.Min(data.Length, RelayCellHeader.MaxDataLength);
-                var room = WaitForRoomAsync(ct);
-                if (room.IsCompleted) room.GetAwaiter().GetResult();
-                else
-                {
-                    _sendScope.Exit();
-                    await room.ConfigureAwait(false);
-                    _sendScope.Enter();
-                }
+                await _sendScope.AwaitAsync(WaitForRoomAsync(ct)).ConfigureAwait(false);
                 if (IsClosed || Circuit.IsClosed) return;
-                var sent = _switch.SendDataAsync(Circuit, Id, data[..n]);
-                if (sent.IsCompleted) sent.GetAwaiter().GetResult();
-                else
-                {
-                    _sendScope.Exit();
-                    await sent.ConfigureAwait(false);
-                    _sendScope.Enter();
-                }
+                await _sendScope.AwaitAsync(_switch.SendDataAsync(Circuit, Id, data[..n])).ConfigureAwait(false);
                 data = data[n..];
             }
         }
