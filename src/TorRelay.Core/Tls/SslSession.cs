@@ -13,40 +13,46 @@ internal enum SslStatus
 }
 
 /// <summary>
-/// One OpenSSL SSL object between two memory BIOs: ciphertext from the socket goes into the read BIO, ciphertext
-/// to send is drained from the write BIO. SSL objects are not thread-safe, so every call holds this session's lock
-/// (one per connection); the lock also makes freeing exactly-once and never concurrent with a call.
+/// One OpenSSL SSL object whose BIOs read and write <see cref="CiphertextQueues"/>: ciphertext from the socket is
+/// queued for SSL_read, ciphertext to send is taken from the queue SSL_write filled. SSL objects are not thread-safe,
+/// so every call holds this session's lock (one per connection), and so do OpenSSL's callbacks into the queues; the
+/// lock also makes freeing exactly-once and never concurrent with a call.
 /// The OpenSSL error queue is per thread: it is cleared before each operation and read on the same thread.
 /// </summary>
 internal sealed unsafe class SslSession : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly SslHandle _ssl;
-    private readonly IntPtr _readBio;
-    private readonly IntPtr _writeBio;
+    private readonly CiphertextQueues _queues;
+    private GCHandle _queuesHandle; // what the BIOs point to; freed after the SSL object
     private bool _freed;
     private bool _shutdownSent;
 
-    private SslSession(SslHandle ssl, IntPtr readBio, IntPtr writeBio)
+    private SslSession(SslHandle ssl, CiphertextQueues queues, GCHandle queuesHandle)
     {
         _ssl = ssl;
-        _readBio = readBio;
-        _writeBio = writeBio;
+        _queues = queues;
+        _queuesHandle = queuesHandle;
     }
 
     public static SslSession Create(TlsContext context, bool isServer, string? serverName)
     {
         LibCrypto.ERR_clear_error();
         SslHandle ssl = context.NewSsl();
-        IntPtr readBio = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
-        IntPtr writeBio = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
-        if (readBio == IntPtr.Zero || writeBio == IntPtr.Zero)
+        var queues = new CiphertextQueues();
+        var handle = GCHandle.Alloc(queues);
+        IntPtr readBio = IntPtr.Zero, writeBio = IntPtr.Zero;
+        try
         {
-            var error = OpenSslError.Take("BIO_new");
+            readBio = CiphertextBio.New(handle);
+            writeBio = CiphertextBio.New(handle);
+        }
+        catch
+        {
             if (readBio != IntPtr.Zero) LibCrypto.BIO_free(readBio);
-            if (writeBio != IntPtr.Zero) LibCrypto.BIO_free(writeBio);
             ssl.Dispose();
-            throw error;
+            handle.Free();
+            throw;
         }
         IntPtr raw = ssl.DangerousGetHandle();
         LibSsl.SSL_set_bio(raw, readBio, writeBio); // the SSL owns both BIOs from here on
@@ -63,10 +69,11 @@ internal sealed unsafe class SslSession : IDisposable
             {
                 var error = OpenSslError.Take("SSL_set_tlsext_host_name");
                 ssl.Dispose();
+                handle.Free();
                 throw error;
             }
         }
-        return new SslSession(ssl, readBio, writeBio);
+        return new SslSession(ssl, queues, handle);
     }
 
     private IntPtr Ssl
@@ -95,17 +102,27 @@ internal sealed unsafe class SslSession : IDisposable
         }
     }
 
-    /// <summary>Feeds ciphertext received from the socket.</summary>
+    /// <summary>Queues ciphertext received from the socket in a pooled buffer, which the session now owns.</summary>
+    public void AdoptCiphertext(byte[] pooled, int length)
+    {
+        lock (_lock)
+        {
+            if (_freed)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+                throw new ObjectDisposedException(nameof(SslSession));
+            }
+            _queues.AdoptInbound(pooled, length);
+        }
+    }
+
+    /// <summary>Queues a copy of ciphertext received from the socket.</summary>
     public void WriteCiphertext(ReadOnlySpan<byte> data)
     {
         lock (_lock)
         {
-            _ = Ssl;
-            fixed (byte* p = data)
-            {
-                if (LibCrypto.BIO_write(_readBio, p, data.Length) != data.Length)
-                    throw OpenSslError.Take("BIO_write");
-            }
+            ObjectDisposedException.ThrowIf(_freed, this);
+            _queues.AppendInbound(data);
         }
     }
 
@@ -115,27 +132,32 @@ internal sealed unsafe class SslSession : IDisposable
         get
         {
             lock (_lock)
-            {
-                return _freed ? 0 : (int)Math.Min(LibCrypto.BIO_ctrl_pending(_writeBio), int.MaxValue);
-            }
+                return _freed ? 0 : _queues.OutboundLength;
         }
     }
 
-    /// <summary>Takes up to <paramref name="destination"/>.Length bytes of ciphertext to send; 0 when none.</summary>
-    public int ReadCiphertext(Span<byte> destination)
+    /// <summary>Makes room for the ciphertext of <paramref name="plaintext"/> bytes in <paramref name="records"/> records.</summary>
+    public void ReserveCiphertext(int plaintext, int records)
     {
         lock (_lock)
         {
-            _ = Ssl;
-            if (LibCrypto.BIO_ctrl_pending(_writeBio) == 0)
-                return 0;
-            fixed (byte* p = destination)
-            {
-                int n = LibCrypto.BIO_read(_writeBio, p, destination.Length);
-                return Math.Max(n, 0);
-            }
+            if (!_freed) _queues.ReserveOutbound(plaintext + records * MaxRecordOverhead);
         }
     }
+
+    /// <summary>Takes all ciphertext waiting to be sent: a pooled buffer the caller returns, or null when there is none.</summary>
+    public byte[]? TakeCiphertext(out int length)
+    {
+        lock (_lock)
+        {
+            length = 0;
+            return _freed ? null : _queues.TakeOutbound(out length);
+        }
+    }
+
+    /// <summary>Ciphertext bytes a record adds: TLS 1.3 a 5-byte header, the content type and a 16-byte tag; TLS 1.2
+    /// with GCM 29.</summary>
+    public const int MaxRecordOverhead = 32;
 
     /// <summary>
     /// SSL_read: Ok with bytes, WantRead when the buffered ciphertext holds no complete record (post-handshake
@@ -165,7 +187,7 @@ internal sealed unsafe class SslSession : IDisposable
         }
     }
 
-    /// <summary>Encrypts all of <paramref name="data"/> into records (a memory BIO never blocks).</summary>
+    /// <summary>Encrypts all of <paramref name="data"/> into records (the outbound queue never blocks).</summary>
     public void Write(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)
@@ -288,7 +310,9 @@ internal sealed unsafe class SslSession : IDisposable
             if (_freed)
                 return;
             _freed = true;
-            _ssl.Dispose();
+            _ssl.Dispose(); // frees both BIOs; no callback runs after this
+            _queues.Dispose();
+            _queuesHandle.Free();
         }
     }
 }

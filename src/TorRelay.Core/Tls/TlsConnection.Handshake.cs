@@ -23,7 +23,7 @@ public sealed partial class TlsConnection
             while (true)
             {
                 SslStatus status = session.Handshake();
-                await SendCiphertextAsync(socket, session, buffer, cancellationToken).ConfigureAwait(false);
+                await SendCiphertextAsync(socket, session, cancellationToken).ConfigureAwait(false);
                 if (status == SslStatus.Ok)
                     break;
                 int n = await socket.ReceiveAsync(buffer.AsMemory(0, ReceiveBufferSize), SocketFlags.None,

@@ -22,7 +22,7 @@ public sealed partial class TlsConnection
                 // Idle connections hold no buffer: wait for readability with a zero-byte read first.
                 if (!lastReadFilledBuffer)
                     await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                byte[] buffer = Rent<byte>(ReceiveBufferSize);
+                byte[]? buffer = Rent<byte>(ReceiveBufferSize);
                 try
                 {
                     int n = await _socket.ReceiveAsync(buffer.AsMemory(0, ReceiveBufferSize), SocketFlags.None)
@@ -31,7 +31,9 @@ public sealed partial class TlsConnection
                         break; // FIN without close_notify: tor treats both the same
                     lastReadFilledBuffer = n == ReceiveBufferSize;
                     _traffic?.BytesRead(n);
-                    _session.WriteCiphertext(buffer.AsSpan(0, n));
+                    var received = buffer;
+                    buffer = null;
+                    _session.AdoptCiphertext(received, n); // SSL_read takes the records from this very buffer
                 }
                 finally
                 {

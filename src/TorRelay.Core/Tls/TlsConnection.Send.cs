@@ -45,38 +45,34 @@ public sealed partial class TlsConnection
         }
     }
 
-    /// <summary>Encrypts in batches of up to four full records, sending each batch with one socket write.</summary>
+    /// <summary>Encrypts in batches of four records (64 KiB of ciphertext), sending each batch with one socket write.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EncryptAndSendAsync(ReadOnlySequence<byte> plaintext)
     {
         byte[]? staging = null;
-        byte[] ciphertext = Rent<byte>(CiphertextBufferSize);
         try
         {
             do
             {
                 var batch = plaintext.Slice(0, Math.Min(plaintext.Length, SendBatchPlaintext));
                 if (!batch.IsEmpty)
+                {
+                    int length = (int)batch.Length;
+                    _session.ReserveCiphertext(length, (length + MaxRecordPlaintext - 1) / MaxRecordPlaintext);
                     Encrypt(batch, staging ??= Rent<byte>(MaxRecordPlaintext));
+                }
                 plaintext = plaintext.Slice(batch.End);
-                await SendCiphertextAsync(_socket, _session, ciphertext, CancellationToken.None, _traffic).ConfigureAwait(false);
+                await SendCiphertextAsync(_socket, _session, CancellationToken.None, _traffic).ConfigureAwait(false);
             }
             while (!plaintext.IsEmpty);
         }
         finally
         {
             Return(staging);
-            Return(ciphertext);
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendPendingAsync()
-    {
-        byte[] ciphertext = Rent<byte>(CiphertextBufferSize);
-        try { await SendCiphertextAsync(_socket, _session, ciphertext, CancellationToken.None, _traffic).ConfigureAwait(false); }
-        finally { Return(ciphertext); }
-    }
+    private ValueTask SendPendingAsync() => SendCiphertextAsync(_socket, _session, CancellationToken.None, _traffic);
 
     /// <summary>Coalesces small writes into full 16 KiB records; large contiguous spans are encrypted in place.</summary>
     private void Encrypt(in ReadOnlySequence<byte> plaintext, byte[] staging)

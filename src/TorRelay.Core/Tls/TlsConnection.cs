@@ -7,18 +7,18 @@ using System.Runtime.CompilerServices;
 namespace TorRelay.Core.Tls;
 
 /// <summary>
-/// A TLS connection over a connected socket, driven through OpenSSL memory BIOs. After the handshake,
-/// <see cref="Transport"/> carries plaintext: a receive loop (socket → SSL_read → <c>Transport.Input</c>, pausing
-/// while the application lags behind) and a send loop (<c>Transport.Output</c> → SSL_write in full-size records →
-/// one socket send per batch). The connection owns the socket from the moment AcceptAsync/ConnectAsync is called
-/// (it is disposed if the handshake fails).
+/// A TLS connection over a connected socket, driven through OpenSSL with our own BIOs (<see cref="CiphertextBio"/>).
+/// After the handshake, <see cref="Transport"/> carries plaintext: a receive loop (socket → SSL_read →
+/// <c>Transport.Input</c>, pausing while the application lags behind) and a send loop (<c>Transport.Output</c> →
+/// SSL_write in full-size records → one socket send per batch). The connection owns the socket from the moment
+/// AcceptAsync/ConnectAsync is called (it is disposed if the handshake fails).
 /// </summary>
 public sealed partial class TlsConnection : IAsyncDisposable
 {
     private const int ReceiveBufferSize = 32 * 1024;
     private const int MaxRecordPlaintext = 16 * 1024;
-    private const int SendBatchPlaintext = 4 * MaxRecordPlaintext;
-    private const int CiphertextBufferSize = 64 * 1024;
+    // Four records whose ciphertext fits a 64 KiB pooled buffer (below the large object heap's 85,000 bytes).
+    private const int SendBatchPlaintext = 4 * (MaxRecordPlaintext - SslSession.MaxRecordOverhead);
     private const long PauseThreshold = 1024 * 1024;
     private const long ResumeThreshold = 512 * 1024;
     // Plaintext waiting for a full socket: a few records, so that a backlog waits in the application's queues instead.
@@ -145,20 +145,25 @@ public sealed partial class TlsConnection : IAsyncDisposable
         _sendTask = SendLoopAsync();
     }
 
+    /// <summary>Sends what the session has to send, one socket write per buffer it hands over.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask SendCiphertextAsync(Socket socket, SslSession session, byte[] buffer,
-        CancellationToken cancellationToken, ITlsTrafficObserver? traffic = null)
+    private static async ValueTask SendCiphertextAsync(Socket socket, SslSession session, CancellationToken cancellationToken,
+        ITlsTrafficObserver? traffic = null)
     {
-        while (true)
+        while (session.TakeCiphertext(out int n) is { } ciphertext)
         {
-            int n = session.ReadCiphertext(buffer);
-            if (n == 0)
-                return;
-            int sent = 0;
-            while (sent < n)
-                sent += await socket.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None, cancellationToken)
-                    .ConfigureAwait(false);
-            traffic?.BytesWritten(n);
+            try
+            {
+                int sent = 0;
+                while (sent < n)
+                    sent += await socket.SendAsync(ciphertext.AsMemory(sent, n - sent), SocketFlags.None, cancellationToken)
+                        .ConfigureAwait(false);
+                traffic?.BytesWritten(n);
+            }
+            finally
+            {
+                Return(ciphertext);
+            }
         }
     }
 

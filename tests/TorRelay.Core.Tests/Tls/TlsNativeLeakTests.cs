@@ -51,6 +51,49 @@ public sealed partial class TlsNativeLeakTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task LinksLeftIdleAfterBulkTraffic_HoldNoCiphertextBuffers()
+    {
+        // A memory BIO keeps its largest size: about 130 KiB per side of a link that once carried a burst, for as
+        // long as the link lives. A relay has thousands of links; idle ones must cost the SSL object only.
+        const int Pairs = 24, Bulk = 1 << 20;
+        var ct = new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token;
+        using var certs = TlsTestSupport.NewCertificates();
+        using var serverContext = certs.CreateServerContext();
+        using var clientContext = TlsContext.CreateClient();
+        var pairs = new List<(TlsConnection Client, TlsConnection Server)>();
+        try
+        {
+            for (int i = 0; i < Pairs; i++)
+            {
+                var pair = await TlsTestSupport.ConnectPairAsync(serverContext, clientContext, ct);
+                pairs.Add(pair);
+                await pair.Client.Transport.Output.WriteAsync(new byte[514], ct);
+                await pair.Server.Transport.Input.ReadExactlyAsync(514, ct);
+            }
+            long before = Measure().Heap;
+            var bulk = new byte[Bulk];
+            foreach (var (client, server) in pairs)
+            {
+                await Task.WhenAll(client.Transport.Output.WriteAsync(bulk, ct).AsTask(), server.Transport.Input.ReadExactlyAsync(Bulk, ct));
+                await Task.WhenAll(server.Transport.Output.WriteAsync(bulk, ct).AsTask(), client.Transport.Input.ReadExactlyAsync(Bulk, ct));
+            }
+            await Task.Delay(200, ct); // let the send loops finish their last socket writes
+            long after = Measure().Heap;
+
+            output.WriteLine($"malloc heap {before} -> {after} with {Pairs} idle links after {Bulk >> 20} MiB each way");
+            Assert.True(after - before < Pairs * 16L * 1024, $"idle links hold {(after - before) / Pairs} bytes each");
+        }
+        finally
+        {
+            foreach (var (client, server) in pairs)
+            {
+                await client.DisposeAsync();
+                await server.DisposeAsync();
+            }
+        }
+    }
+
     private static (long Heap, long Rss) Measure()
     {
         GC.Collect();

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace TorRelay.Core.Tls.Native;
 
-/// <summary>Owns one SSL object and (after SSL_set_bio) its two memory BIOs; the finalizer frees them if a
+/// <summary>Owns one SSL object and (after SSL_set_bio) its two BIOs; the finalizer frees them if a
 /// connection is dropped without being disposed.</summary>
 internal sealed class SslHandle : SafeHandle
 {
