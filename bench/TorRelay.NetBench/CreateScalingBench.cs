@@ -20,41 +20,17 @@ public static class CreateScalingBench
 {
     public static async Task RunAsync(string relayBinary, ScalingOptions options, ILogger log)
     {
-        int self = Environment.ProcessId;
-        var allowed = CpuAffinity.Allowed(self);
-        string scripts = System.IO.Directory.CreateTempSubdirectory("torrelay-create-scaling-").FullName;
-        var rows = new List<(int Cores, double PerSecond, string Row)>();
-        try
-        {
-            foreach (int cores in options.Cores.Where(c => c <= allowed.Count))
-            {
-                var relayCpus = allowed.Take(cores).ToList();
-                var benchCpus = cores < allowed.Count ? allowed.Skip(cores).ToList() : allowed.ToList();
-                try
-                {
-                    var (perSecond, row) = await MeasureAsync(CpuAffinity.WriteWrapper(scripts, relayBinary, relayCpus), benchCpus, options, log);
-                    rows.Add((cores, perSecond, row));
-                    Console.WriteLine(row);
-                }
-                finally
-                {
-                    CpuAffinity.Pin(self, allowed);
-                }
-            }
-        }
-        finally
-        {
-            System.IO.Directory.Delete(scripts, recursive: true);
-        }
+        var rows = await CoreCountRuns.RunAsync(relayBinary, options.Cores,
+            (wrapper, _, benchCpus) => MeasureAsync(wrapper, benchCpus, options, log));
+        int cpusHere = CpuAffinity.Allowed(Environment.ProcessId).Count;
 
         Console.WriteLine();
         Console.WriteLine($"CREATE2 (ntor) answered by our relay: {options.Links} client links, {InFlightPerLink} in flight per link, " +
-                          $"{options.Measure.TotalSeconds:F0} s measured after {options.WarmUp.TotalSeconds:F0} s; {allowed.Count} CPUs here");
+                          $"{options.Measure.TotalSeconds:F0} s measured after {options.WarmUp.TotalSeconds:F0} s; {cpusHere} CPUs here");
         Console.WriteLine("| relay cores | CREATED2/s | relay CPU (cores) | relay µs CPU/handshake | bench CPU (cores) | replies checked | bad | DESTROY instead |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in rows) Console.WriteLine(r.Row);
-        if (rows.Count == 2)
-            Console.WriteLine($"ratio {rows[1].Cores} cores / {rows[0].Cores} core(s): {rows[1].PerSecond / rows[0].PerSecond:F2}");
+        CoreCountRuns.PrintRatio(rows);
     }
 
     private const int InFlightPerLink = 32;

@@ -19,49 +19,19 @@ public static class ScalingBench
 
     public static async Task RunAsync(string relayBinary, ScalingOptions options, ILogger log)
     {
-        int self = Environment.ProcessId;
-        var allowed = CpuAffinity.Allowed(self);
-        string scripts = System.IO.Directory.CreateTempSubdirectory("torrelay-scaling-").FullName;
-        var rows = new List<(int Cores, double CellsPerSecond, string Row)>();
-        try
-        {
-            foreach (int cores in options.Cores)
-            {
-                if (cores > allowed.Count)
-                {
-                    Console.WriteLine($"skipping {cores} cores: only {allowed.Count} CPUs here");
-                    continue;
-                }
-                var relayCpus = allowed.Take(cores).ToList();
-                var benchCpus = cores < allowed.Count ? allowed.Skip(cores).ToList() : allowed.ToList();
-                try
-                {
-                    var (cellsPerSecond, row) = await MeasureAsync(CpuAffinity.WriteWrapper(scripts, relayBinary, relayCpus),
-                        relayCpus, benchCpus, options, log);
-                    rows.Add((cores, cellsPerSecond, row));
-                    Console.WriteLine(row);
-                }
-                finally
-                {
-                    CpuAffinity.Pin(self, allowed);
-                }
-            }
-        }
-        finally
-        {
-            System.IO.Directory.Delete(scripts, recursive: true);
-        }
+        var rows = await CoreCountRuns.RunAsync(relayBinary, options.Cores,
+            (wrapper, relayCpus, benchCpus) => MeasureAsync(wrapper, relayCpus, benchCpus, options, log));
+        int cpusHere = CpuAffinity.Allowed(Environment.ProcessId).Count;
 
         Console.WriteLine();
         Console.WriteLine($"Forwarding through our relay as middle: {options.Circuits} circuits over {options.Links} links to {options.Sinks} " +
                           $"sinks, RELAY_DROP cells, {options.Measure.TotalSeconds:F0} s measured after {options.WarmUp.TotalSeconds:F0} s; " +
-                          $"{allowed.Count} CPUs here (generator and sinks share the relay's CPUs when none are left over)");
+                          $"{cpusHere} CPUs here (generator and sinks share the relay's CPUs when none are left over)");
         Console.WriteLine("| relay cores | relay CPUs | bench CPUs | cells/s forwarded | MiB/s forwarded | relay CPU (cores) | relay µs CPU/cell " +
                           "| bench CPU (cores) | cells verified at sinks | corrupt |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows) Console.WriteLine(r.Row);
-        if (rows.Count == 2)
-            Console.WriteLine($"ratio {rows[1].Cores} cores / {rows[0].Cores} core(s): {rows[1].CellsPerSecond / rows[0].CellsPerSecond:F2}");
+        CoreCountRuns.PrintRatio(rows);
     }
 
     private static async Task<(double CellsPerSecond, string Row)> MeasureAsync(string wrapper, IReadOnlyList<int> relayCpus,
