@@ -40,6 +40,10 @@ public sealed partial class ChannelPaddingTests(TorNetworkFixture fixture, ITest
             foreach (var client in new[] { padded, stopped, reduced })
                 await WaitAsync(() => ConnectedToAsync(client, fp), TimeSpan.FromSeconds(120),
                     $"{client.Nickname} never connected to our relay\n{network.LogTail(client)}");
+            // A client channel is padded once it carried a full circuit (C tor's channel_is_client + used-for-full-circuits
+            // rule): wait until the default client has one through us, or a loaded machine can leave the window empty.
+            await WaitAsync(() => BuiltCircuitThroughAsync(padded, fp), TimeSpan.FromSeconds(120),
+                $"{padded.Nickname} built no circuit through our relay\n{network.LogTail(padded)}");
 
             // Two clients that each send STOP on their channel to us; nobody sends START.
             List<Match> negotiations = [];
@@ -76,6 +80,21 @@ public sealed partial class ChannelPaddingTests(TorNetworkFixture fixture, ITest
         {
             foreach (var client in new[] { padded, stopped, reduced })
                 await TorNetwork.StopExtraNodeAsync(client);
+        }
+    }
+
+    private async Task<bool> BuiltCircuitThroughAsync(TorNode client, string fp)
+    {
+        try
+        {
+            await using var control = await fixture.Network.ConnectControlAsync(client);
+            // circuit-status lines: "ID BUILT $FP~nick,$FP~nick,... ", the first hop first.
+            return (await control.GetInfoAsync("circuit-status")).Split('\n').Any(l => l.Split(' ') is { Length: >= 3 } f
+                && f[1] == "BUILT" && f[2].Split(',') is { Length: >= 2 } hops && hops[0].StartsWith("$" + fp, StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
