@@ -47,7 +47,7 @@ internal static unsafe class CiphertextBio
     [UnmanagedCallersOnly]
     private static int Write(IntPtr bio, byte* data, nuint length, nuint* written)
     {
-        LibCrypto.BIO_clear_flags(bio, FlagsReadWriteSpecial | FlagsShouldRetry);
+        // Never a retry, so no retry flag to clear (only Read sets one, on the read BIO).
         try
         {
             Queues(bio).AppendOutbound(new ReadOnlySpan<byte>(data, checked((int)length)));

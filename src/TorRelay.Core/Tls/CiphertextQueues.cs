@@ -32,16 +32,15 @@ internal sealed class CiphertextQueues : IDisposable
         finally { ArrayPool<byte>.Shared.Return(pooled); }
     }
 
-    /// <summary>Queues a copy of received ciphertext.</summary>
-    public void AppendInbound(ReadOnlySpan<byte> data)
+    /// <summary>Copies <paramref name="data"/> behind the bytes already waiting, moving them to the front or to a larger buffer first.</summary>
+    private void AppendInbound(ReadOnlySpan<byte> data)
     {
-        if (data.IsEmpty) return;
         int pending = InboundLength;
-        if (_in is null || _in.Length - _inEnd < data.Length)
+        if (_in!.Length - _inEnd < data.Length)
         {
-            byte[] target = _in is not null && _in.Length >= pending + data.Length ? _in : Rent(pending + data.Length);
-            if (_in is not null) _in.AsSpan(_inStart, pending).CopyTo(target);
-            if (_in is not null && !ReferenceEquals(target, _in)) ArrayPool<byte>.Shared.Return(_in);
+            byte[] target = _in.Length >= pending + data.Length ? _in : Rent(pending + data.Length);
+            _in.AsSpan(_inStart, pending).CopyTo(target);
+            if (!ReferenceEquals(target, _in)) ArrayPool<byte>.Shared.Return(_in);
             (_in, _inStart, _inEnd) = (target, 0, pending);
         }
         data.CopyTo(_in.AsSpan(_inEnd));

@@ -116,16 +116,6 @@ internal sealed unsafe class SslSession : IDisposable
         }
     }
 
-    /// <summary>Queues a copy of ciphertext received from the socket.</summary>
-    public void WriteCiphertext(ReadOnlySpan<byte> data)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_freed, this);
-            _queues.AppendInbound(data);
-        }
-    }
-
     /// <summary>Ciphertext waiting to be sent.</summary>
     public int PendingCiphertext
     {

@@ -11,7 +11,7 @@ public sealed partial class TlsConnection
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(context);
         SslSession? session = null;
-        byte[] buffer = Rent<byte>(ReceiveBufferSize);
+        byte[]? buffer = null; // a receive in progress; the session owns what it received
         try
         {
             if (context.IsServer != isServer)
@@ -26,11 +26,14 @@ public sealed partial class TlsConnection
                 await SendCiphertextAsync(socket, session, cancellationToken).ConfigureAwait(false);
                 if (status == SslStatus.Ok)
                     break;
+                buffer = Rent<byte>(ReceiveBufferSize);
                 int n = await socket.ReceiveAsync(buffer.AsMemory(0, ReceiveBufferSize), SocketFlags.None,
                     cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                     throw new TlsException("The peer closed the connection during the TLS handshake.");
-                session.WriteCiphertext(buffer.AsSpan(0, n));
+                var received = buffer;
+                buffer = null;
+                session.AdoptCiphertext(received, n);
             }
             var connection = new TlsConnection(socket, session, context);
             connection.Start();
