@@ -21,7 +21,7 @@ public sealed class CircuitPump : IChannelCellHandler, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _senders = new();
     private long[] _sent = [];
-    private int _nextCircId;
+    private readonly InitiatorCircIds _circIds = new();
     private long _lateCells;
 
     public CircuitPump(BenchRelayIdentity identity) => _links = new ClientLinks(identity.Tls, this);
@@ -46,7 +46,7 @@ public sealed class CircuitPump : IChannelCellHandler, IAsyncDisposable
         var links = await _links.OpenAsync(relay, relayFingerprint, options.Links, ct).ConfigureAwait(false);
         // Circuit i rides link i mod L and ends at sink (i / L) mod K, so every link feeds every sink.
         var built = await Task.WhenAll(Enumerable.Range(0, options.Circuits).Select(i =>
-            TwoHopCircuit.BuildAsync(links[i % links.Length], NextCircId(), sinks[i / links.Length % sinks.Count], Expect, ct)))
+            TwoHopCircuit.BuildAsync(links[i % links.Length], _circIds.Next(), sinks[i / links.Length % sinks.Count], Expect, ct)))
             .ConfigureAwait(false);
         _circuits.AddRange(built);
         _sent = new long[links.Length];
@@ -57,8 +57,6 @@ public sealed class CircuitPump : IChannelCellHandler, IAsyncDisposable
             _senders.Add(Task.Run(() => SendLoopAsync(mine, slot, _stop.Token), CancellationToken.None));
         }
     }
-
-    private CircId NextCircId() => new(0x8000_0000u | (uint)Interlocked.Increment(ref _nextCircId));
 
     private Task<(CellCommand Command, byte[] Payload)> Expect(CircId id)
     {

@@ -19,8 +19,8 @@ public sealed class Create2Load : IChannelCellHandler, IAsyncDisposable
     private readonly ClientLinks _links;
     private readonly byte[] _create2Payload;
     private readonly Func<ReadOnlyMemory<byte>, bool> _checkReply;
-    private long _created, _refused, _other, _checked, _bad;
-    private int _nextCircId;
+    private long _created, _refused, _checked, _bad;
+    private readonly InitiatorCircIds _circIds = new();
 
     /// <param name="checkReply">Checks a CREATED2 body against the onion skin's client state (done for 1 in <see cref="CheckEvery"/>).</param>
     public Create2Load(BenchRelayIdentity identity, byte[] create2Payload, Func<ReadOnlyMemory<byte>, bool> checkReply)
@@ -34,7 +34,6 @@ public sealed class Create2Load : IChannelCellHandler, IAsyncDisposable
 
     public long Created => Interlocked.Read(ref _created);
     public long Refused => Interlocked.Read(ref _refused);
-    public long Other => Interlocked.Read(ref _other);
 
     /// <summary>CREATED2 replies checked to complete the ntor handshake (proof the relay did it), and those that did not.</summary>
     public long Checked => Interlocked.Read(ref _checked);
@@ -50,9 +49,7 @@ public sealed class Create2Load : IChannelCellHandler, IAsyncDisposable
 
     private ValueTask SendCreate2Async(Channel link, CancellationToken ct)
     {
-        // tor-spec §5.1.1: the initiator of the link sets the high bit; IDs are never reused on this run.
-        uint id = 0x8000_0000u | (uint)(Interlocked.Increment(ref _nextCircId) & 0x7FFF_FFFF);
-        var cell = link.RentCell(new CircId(id), CellCommand.Create2, out var payload);
+        var cell = link.RentCell(_circIds.Next(), CellCommand.Create2, out var payload);
         _create2Payload.CopyTo(payload);
         payload[_create2Payload.Length..].Clear();
         return link.EnqueueAsync(cell, ct);
@@ -74,9 +71,6 @@ public sealed class Create2Load : IChannelCellHandler, IAsyncDisposable
             case CellCommand.Destroy:
                 Interlocked.Increment(ref _refused);
                 await SendCreate2Async(channel, ct).ConfigureAwait(false);
-                break;
-            default:
-                Interlocked.Increment(ref _other);
                 break;
         }
         return null;

@@ -27,7 +27,7 @@ public sealed class FloodGenerator : IChannelCellHandler, IAsyncDisposable
     private readonly Stopwatch _clock = new();
     private readonly long[] _destroysByReason = new long[256];
     private long _sent, _createdFast, _destroys, _otherCells, _linksClosed;
-    private int _nextCircId;
+    private readonly InitiatorCircIds _circIds = new();
 
     public FloodGenerator(BenchRelayIdentity identity, FloodOptions options)
     {
@@ -84,9 +84,7 @@ public sealed class FloodGenerator : IChannelCellHandler, IAsyncDisposable
 
     private ValueTask SendCreateFastAsync(Channel link, CancellationToken ct)
     {
-        // tor-spec §5.1.1: the initiator of the link sets the high bit; never zero, never reused on this run.
-        uint id = 0x8000_0000u | (uint)(Interlocked.Increment(ref _nextCircId) & 0x7FFF_FFFF);
-        var cell = link.RentCell(new CircId(id), CellCommand.CreateFast, out var payload);
+        var cell = link.RentCell(_circIds.Next(), CellCommand.CreateFast, out var payload);
         payload.Clear();
         SystemRandom.Instance.Fill(payload[..CreateFastCell.KeyLength]);
         return link.EnqueueAsync(cell, ct);
