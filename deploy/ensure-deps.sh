@@ -9,6 +9,8 @@ ls /usr/lib/*/libsodium.so.23 >/dev/null 2>&1 || missing+=(libsodium23)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# The IPv6 exit interop test runs a network inside a network namespace of its own (unshare --net, ip).
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 # NativeAOT links with clang (or gcc) and objcopy; without them `make build` publishes the JIT build instead.
 if ! { command -v clang || command -v gcc; } >/dev/null 2>&1 || ! command -v objcopy >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then

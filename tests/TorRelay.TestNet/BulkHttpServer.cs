@@ -7,30 +7,51 @@ namespace TorRelay.TestNet;
 
 /// <summary>
 /// A loopback HTTP/1.0 server that answers every GET with the same deterministic pseudo-random body, so a download
-/// through Tor can be checked by hash without storing the file.
+/// through Tor can be checked by hash without storing the file. It listens on 127.0.0.1 unless told another loopback
+/// address (::1, inside a private network namespace).
 /// </summary>
 public sealed class BulkHttpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly int _seed;
+    private readonly List<IPAddress> _peers = [];
 
-    public BulkHttpServer(long length, int seed = 4242)
+    public BulkHttpServer(long length, int seed = 4242) : this(length, IPAddress.Loopback, seed)
     {
+    }
+
+    public BulkHttpServer(long length, IPAddress address, int seed = 4242)
+    {
+        _listener = Listen(address);
         Length = length;
         _seed = seed;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var chunk in Body()) sha.AppendData(chunk);
         ExpectedSha256 = Convert.ToHexString(sha.GetHashAndReset());
-        _listener.Start();
         _loop = AcceptLoopAsync();
+    }
+
+    private static Socket Listen(IPAddress address)
+    {
+        if (!IPAddress.IsLoopback(address)) throw new ArgumentException("tests listen on loopback only", nameof(address));
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(address, 0));
+        socket.Listen(64);
+        return socket;
     }
 
     public long Length { get; }
     public string ExpectedSha256 { get; }
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
     public int Requests { get; private set; }
+
+    /// <summary>Where each request came from, in order.</summary>
+    public IReadOnlyList<IPAddress> Peers
+    {
+        get { lock (_peers) return [.. _peers]; }
+    }
 
     private IEnumerable<byte[]> Body()
     {
@@ -48,10 +69,10 @@ public sealed class BulkHttpServer : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            TcpClient client;
+            Socket client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                client = await _listener.AcceptAsync(_stop.Token);
             }
             catch (Exception) when (_stop.IsCancellationRequested)
             {
@@ -61,13 +82,12 @@ public sealed class BulkHttpServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(Socket client)
     {
-        using (client)
+        using (var stream = new NetworkStream(client, ownsSocket: true))
         {
             try
             {
-                var stream = client.GetStream();
                 var head = new byte[4096];
                 int n = 0;
                 while (n < head.Length && Encoding.ASCII.GetString(head, 0, n).IndexOf("\r\n\r\n", StringComparison.Ordinal) < 0)
@@ -77,6 +97,7 @@ public sealed class BulkHttpServer : IAsyncDisposable
                     n += r;
                 }
                 Requests++;
+                lock (_peers) _peers.Add(((IPEndPoint)client.RemoteEndPoint!).Address);
                 string headText = Encoding.ASCII.GetString(head, 0, n);
                 if (headText.StartsWith("POST ", StringComparison.Ordinal))
                 {
@@ -116,7 +137,7 @@ public sealed class BulkHttpServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        _listener.Stop();
+        _listener.Dispose();
         try
         {
             await _loop;

@@ -6,8 +6,9 @@ using System.Text;
 namespace TorRelay.TestNet;
 
 /// <summary>
-/// A tiny authoritative DNS server on 127.0.0.1 (UDP) for exits in the private network: it answers A queries for the
-/// names it was given and NXDOMAIN for everything else, so no query ever leaves the machine. It counts what it saw,
+/// A tiny authoritative DNS server on 127.0.0.1 (UDP) for exits in the private network: it answers A or AAAA queries
+/// for the names it was given (an IPv4 address as an A record, an IPv6 one as AAAA; the other type gets an empty
+/// answer) and NXDOMAIN for everything else, so no query ever leaves the machine. It counts what it saw,
 /// which lets a test prove that the exit really asked it.
 /// </summary>
 public sealed class LoopbackDnsServer : IAsyncDisposable
@@ -56,7 +57,7 @@ public sealed class LoopbackDnsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The response to one query: the question echoed, and an A record when we know the name.</summary>
+    /// <summary>The response to one query: the question echoed, and an A or AAAA record when we know the name.</summary>
     private byte[]? Answer(byte[] query)
     {
         if (query.Length < 12 || BinaryPrimitives.ReadUInt16BigEndian(query.AsSpan(4)) != 1) return null;
@@ -74,7 +75,8 @@ public sealed class LoopbackDnsServer : IAsyncDisposable
         ushort type = BinaryPrimitives.ReadUInt16BigEndian(query.AsSpan(o + 1));
         string name = string.Join('.', labels).ToLowerInvariant();
         bool known = _names.TryGetValue(name, out var address);
-        bool answer = known && type == 1 && address!.AddressFamily == AddressFamily.InterNetwork;
+        ushort recordType = known && address!.AddressFamily == AddressFamily.InterNetworkV6 ? (ushort)28 : (ushort)1;
+        bool answer = known && type == recordType;
 
         var reply = new List<byte>(query.AsSpan(0, questionEnd).ToArray());
         reply[2] = (byte)(0x84 | (query[2] & 0x01)); // QR, AA, keep RD
@@ -84,10 +86,11 @@ public sealed class LoopbackDnsServer : IAsyncDisposable
         for (int i = 8; i < 12; i++) reply[i] = 0;
         if (answer)
         {
-            reply.AddRange([0xC0, 12, 0, 1, 0, 1]); // name pointer, type A, class IN
+            byte[] rdata = address!.GetAddressBytes();
+            reply.AddRange([0xC0, 12, 0, (byte)recordType, 0, 1]); // name pointer, type A or AAAA, class IN
             reply.AddRange(BitConverter.IsLittleEndian ? BitConverter.GetBytes(Ttl).Reverse() : BitConverter.GetBytes(Ttl));
-            reply.AddRange([0, 4]);
-            reply.AddRange(address!.GetAddressBytes());
+            reply.AddRange([0, (byte)rdata.Length]);
+            reply.AddRange(rdata);
         }
         return reply.ToArray();
     }

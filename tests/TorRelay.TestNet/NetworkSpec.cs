@@ -51,7 +51,13 @@ public sealed record NetworkSpec
     /// </summary>
     public bool OurRelayIsExit { get; init; }
 
-    /// <summary>Names the loopback DNS server answers (A records); every other name is NXDOMAIN.</summary>
+    /// <summary>
+    /// With <see cref="OurRelayIsExit"/>: our exit also accepts every IPv6 address (IPv6Exit 1, "accept6 *6:*"). Only
+    /// inside a <see cref="PrivateNetworkNamespace"/>, where the only IPv6 address there is ::1; refused elsewhere.
+    /// </summary>
+    public bool OurExitAcceptsIPv6 { get; init; }
+
+    /// <summary>Names the loopback DNS server answers (A or AAAA, by the address's family); every other name is NXDOMAIN.</summary>
     public IReadOnlyDictionary<string, System.Net.IPAddress> DnsNames { get; init; } = new Dictionary<string, System.Net.IPAddress>();
 
     public bool HasOurRelay => OurRelayBinary is not null || OurRelayCTorStandIn;

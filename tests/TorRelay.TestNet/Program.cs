@@ -3,7 +3,7 @@ using TorRelay.TestNet;
 
 // `make run`: a private Tor network on 127.0.0.1 with our relay inside; Ctrl-C stops everything it started.
 string? relayBinary = null, workDir = null;
-bool standIn = false;
+bool standIn = false, ipv6ExitCheck = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -11,9 +11,11 @@ for (int i = 0; i < args.Length; i++)
         case "--relay-binary" when i + 1 < args.Length: relayBinary = Path.GetFullPath(args[++i]); break;
         case "--work-dir" when i + 1 < args.Length: workDir = args[++i]; break;
         case "--standin-ctor": standIn = true; break;
+        case "--ipv6-exit-check": ipv6ExitCheck = true; break;
         default:
-            Console.Error.WriteLine("usage: TorRelay.TestNet [--relay-binary PATH] [--work-dir DIR] [--standin-ctor]");
+            Console.Error.WriteLine("usage: TorRelay.TestNet [--relay-binary PATH] [--work-dir DIR] [--standin-ctor | --ipv6-exit-check]");
             Console.Error.WriteLine("  without --relay-binary the network runs C tor only; --standin-ctor puts a C tor relay in our relay's slot");
+            Console.Error.WriteLine("  --ipv6-exit-check: inside `unshare --net`, downloads over IPv6 through our exit and prints what it saw");
             return 2;
     }
 }
@@ -26,6 +28,24 @@ void OnSignal(PosixSignalContext context)
 }
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+if (ipv6ExitCheck)
+{
+    if (relayBinary is null)
+    {
+        Console.Error.WriteLine("--ipv6-exit-check needs --relay-binary");
+        return 2;
+    }
+    try
+    {
+        return await IPv6ExitCheck.RunAsync(relayBinary, workDir, new TextWriterLogger(Console.Error), Console.Out, stop.Token);
+    }
+    catch (Exception e)
+    {
+        Console.Error.WriteLine($"IPv6 exit check failed: {e}");
+        return 1;
+    }
+}
 
 var log = new TextWriterLogger(Console.Out);
 var spec = new NetworkSpec

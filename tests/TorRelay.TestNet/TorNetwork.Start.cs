@@ -34,6 +34,9 @@ public sealed partial class TorNetwork
     {
         if (spec.Authorities < 1 || spec.Relays < 0 || spec.Exits < 0)
             throw new ArgumentException("need at least one authority and no negative counts", nameof(spec));
+        if (spec.OurExitAcceptsIPv6 && !PrivateNetworkNamespace.IsCurrent())
+            throw new ArgumentException(
+                "an exit that accepts every IPv6 address runs only inside a private network namespace (unshare --net)", nameof(spec));
         if (spec.OurRelayBinary is not null && !spec.OurRelayCTorStandIn && !File.Exists(spec.OurRelayBinary))
             throw new FileNotFoundException(
                 $"our relay's binary {spec.OurRelayBinary} does not exist; run `make build` first", spec.OurRelayBinary);
@@ -93,7 +96,7 @@ public sealed partial class TorNetwork
                     ? TorrcWriter.CTor(n, authorities, exits, emptyFile, resolvConf, Environment.ProcessId, Spec.ClientExtraLines, OurBridge ?? OurRelay)
                       + (n.Role == NodeRole.Authority ? string.Concat(Spec.AuthorityExtraLines.Select(l => l + "\n")) : "")
                     : n.Role == NodeRole.OurBridge ? TorrcWriter.OurRelay(n, authorities) + "BridgeRelay 1\n"
-                    : Dns is not null ? TorrcWriter.OurRelay(n, authorities, TorrcWriter.OurExit(ourResolvConf))
+                    : Dns is not null ? TorrcWriter.OurRelay(n, authorities, TorrcWriter.OurExit(ourResolvConf, Spec.OurExitAcceptsIPv6))
                     : TorrcWriter.OurRelay(n, authorities);
                 await File.WriteAllTextAsync(n.TorrcPath, torrc, ct).ConfigureAwait(false);
             }

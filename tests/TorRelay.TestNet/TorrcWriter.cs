@@ -104,12 +104,20 @@ internal static class TorrcWriter
         return t.ToString();
     }
 
-    /// <summary>Makes our relay an exit for 127.0.0.1 only, resolving names through <paramref name="resolvConf"/>.</summary>
-    public static string OurExit(string resolvConf)
+    /// <summary>
+    /// Makes our relay an exit for 127.0.0.1 only (and every IPv6 address with <paramref name="acceptIPv6"/>, inside a
+    /// private network namespace), resolving names through <paramref name="resolvConf"/>.
+    /// </summary>
+    public static string OurExit(string resolvConf, bool acceptIPv6 = false)
     {
         var t = new StringBuilder();
         Line(t, "ExitRelay 1");
         Line(t, "ExitPolicy accept 127.0.0.1:*");
+        if (acceptIPv6)
+        {
+            Line(t, "IPv6Exit 1");
+            Line(t, "ExitPolicy accept6 *6:*");
+        }
         Line(t, "ExitPolicy reject *:*");
         Line(t, "ExitPolicyRejectPrivate 0");
         Line(t, $"ServerDNSResolvConfFile {resolvConf}");
