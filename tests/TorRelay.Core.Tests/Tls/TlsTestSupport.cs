@@ -67,10 +67,19 @@ internal static class TlsTestSupport
 
     public static string ToPem(RSA key) => new string(PemEncoding.Write("PRIVATE KEY", key.ExportPkcs8PrivateKey())) + "\n";
 
-    /// <summary>The first certificate in PEM text (as printed by <c>openssl s_client -showcerts</c>).</summary>
+    /// <summary>
+    /// The first certificate in PEM text (as printed by <c>openssl s_client -showcerts</c>). The collector merges
+    /// s_client's stdout and stderr, so its "verify return:1" lines can land inside the PEM block: only base64 lines
+    /// between the markers are kept.
+    /// </summary>
     public static byte[] FirstPemCertificate(string text)
     {
-        using var cert = X509Certificate2.CreateFromPem(text.AsSpan(text.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)));
+        const string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
+        int start = text.IndexOf(begin, StringComparison.Ordinal) + begin.Length;
+        string block = text[start..text.IndexOf(end, start, StringComparison.Ordinal)];
+        string base64 = string.Concat(block.Split('\n').Select(l => l.Trim())
+            .Where(l => l.Length > 0 && l.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=')));
+        using var cert = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(base64));
         return cert.RawData;
     }
 
