@@ -12,7 +12,7 @@ namespace TorRelay.TestNet;
 /// </summary>
 public sealed class BulkHttpServer : IAsyncDisposable
 {
-    private readonly Socket _listener;
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly int _seed;
@@ -24,27 +24,20 @@ public sealed class BulkHttpServer : IAsyncDisposable
 
     public BulkHttpServer(long length, IPAddress address, int seed = 4242)
     {
-        _listener = Listen(address);
+        if (!IPAddress.IsLoopback(address)) throw new ArgumentException("tests listen on loopback only", nameof(address));
+        _listener = new TcpListener(address, 0);
         Length = length;
         _seed = seed;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var chunk in Body()) sha.AppendData(chunk);
         ExpectedSha256 = Convert.ToHexString(sha.GetHashAndReset());
+        _listener.Start();
         _loop = AcceptLoopAsync();
-    }
-
-    private static Socket Listen(IPAddress address)
-    {
-        if (!IPAddress.IsLoopback(address)) throw new ArgumentException("tests listen on loopback only", nameof(address));
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(address, 0));
-        socket.Listen(64);
-        return socket;
     }
 
     public long Length { get; }
     public string ExpectedSha256 { get; }
-    public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
     public int Requests { get; private set; }
 
     /// <summary>Where each request came from, in order.</summary>
@@ -69,10 +62,10 @@ public sealed class BulkHttpServer : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            Socket client;
+            TcpClient client;
             try
             {
-                client = await _listener.AcceptAsync(_stop.Token);
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
             catch (Exception) when (_stop.IsCancellationRequested)
             {
@@ -82,12 +75,13 @@ public sealed class BulkHttpServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(Socket client)
+    private async Task ServeAsync(TcpClient client)
     {
-        using (var stream = new NetworkStream(client, ownsSocket: true))
+        using (client)
         {
             try
             {
+                var stream = client.GetStream();
                 var head = new byte[4096];
                 int n = 0;
                 while (n < head.Length && Encoding.ASCII.GetString(head, 0, n).IndexOf("\r\n\r\n", StringComparison.Ordinal) < 0)
@@ -97,7 +91,7 @@ public sealed class BulkHttpServer : IAsyncDisposable
                     n += r;
                 }
                 Requests++;
-                lock (_peers) _peers.Add(((IPEndPoint)client.RemoteEndPoint!).Address);
+                lock (_peers) _peers.Add(((IPEndPoint)client.Client.RemoteEndPoint!).Address);
                 string headText = Encoding.ASCII.GetString(head, 0, n);
                 if (headText.StartsWith("POST ", StringComparison.Ordinal))
                 {
@@ -137,7 +131,7 @@ public sealed class BulkHttpServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        _listener.Dispose();
+        _listener.Stop();
         try
         {
             await _loop;
