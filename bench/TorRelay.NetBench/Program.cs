@@ -6,7 +6,8 @@ using TorRelay.TestNet;
 // relay as the middle hop, in one private loopback network. Reports CPU ms per MiB relayed, throughput and RSS.
 // --exit: the same comparison with our relay vs a C tor relay as the exit (ExitBench);
 // --flood: the same pinned download while a CREATE_FAST flood hits the middle (FloodBench); --scaling: forwarding
-// throughput of our relay on 1 and 2 cores (ScalingBench); --create-scaling: CREATE2 handshakes our relay answers per
+// throughput of our relay on 1 and 2 cores (ScalingBench); --saturation: that load through our relay and through a C tor
+// relay, each on one CPU (SaturationBench); --create-scaling: CREATE2 handshakes our relay answers per
 // second on 1 and 2 cores (CreateScalingBench); --handshakes: ntor server handshakes per core-second, in process.
 string? relayBinary = null;
 int mib = 100, rounds = 2;
@@ -31,6 +32,7 @@ for (int i = 0; i < args.Length; i++)
         case "--flood-destroy": flood = flood with { DestroyAnswered = true }; break;
         case "--flood-dos": flood = flood with { Dos = true }; break;
         case "--scaling": mode = "scaling"; break;
+        case "--saturation": mode = "saturation"; break;
         case "--create-scaling": mode = "create-scaling"; break;
         case "--exit": mode = "exit"; break;
         case "--seconds" when hasValue: scaling = scaling with { Measure = TimeSpan.FromSeconds(Int(args[++i])) }; break;
@@ -43,6 +45,7 @@ for (int i = 0; i < args.Length; i++)
                 usage: TorRelay.NetBench --relay-binary PATH [--exit] [--mib N] [--rounds N]
                        TorRelay.NetBench --relay-binary PATH --flood [--mib N] [--flood-rate N] [--flood-links N] [--flood-seconds N] [--flood-destroy] [--flood-dos]
                        TorRelay.NetBench --relay-binary PATH --scaling [--seconds N] [--circuits N] [--links N] [--sinks N] [--cores 1,2]
+                       TorRelay.NetBench --relay-binary PATH --saturation [--seconds N] [--circuits N] [--links N] [--sinks N]
                        TorRelay.NetBench --relay-binary PATH --create-scaling [--seconds N] [--links N] [--cores 1,2]
                        TorRelay.NetBench --handshakes
                 """);
@@ -75,6 +78,11 @@ if (mode == "exit")
 if (mode == "create-scaling")
 {
     await CreateScalingBench.RunAsync(relayBinary, scaling, log);
+    return 0;
+}
+if (mode == "saturation")
+{
+    await SaturationBench.RunAsync(relayBinary, scaling, log);
     return 0;
 }
 if (mode == "scaling")

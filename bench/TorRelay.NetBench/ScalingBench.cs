@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using TorRelay.TestNet;
 
@@ -47,16 +46,8 @@ public static class ScalingBench
         string pinned = CpuAffinity.ToList(CpuAffinity.Allowed(ours.Pid));
         CpuAffinity.Pin(Environment.ProcessId, benchCpus);
 
-        var sinks = new List<DropSink>();
-        using var identity = new BenchRelayIdentity();
-        var pump = new CircuitPump(identity);
-        try
+        return await ForwardingLoad.RunAsync(ours.OrPort, fp, options, async (sinks, pump) =>
         {
-            for (int i = 0; i < options.Sinks; i++) sinks.Add(new DropSink());
-            using var building = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await pump.BuildAsync(new IPEndPoint(IPAddress.Loopback, ours.OrPort), Convert.FromHexString(fp), sinks, options, building.Token);
-            await Task.Delay(options.WarmUp);
-
             var (relay0, bench0, cells0, clock) = (ProcessSample.Read(ours.Pid), Process.GetCurrentProcess().TotalProcessorTime,
                 sinks.Sum(s => s.Cells), Stopwatch.StartNew());
             await Task.Delay(options.Measure);
@@ -70,11 +61,6 @@ public static class ScalingBench
                          $"{sinks.Sum(s => s.Verified)} | {sinks.Sum(s => s.Corrupt)} |";
             if (pump.LateCells > 0) Console.WriteLine($"note: {pump.LateCells} unexpected cells came back to the generator (circuits torn down?)");
             return (rate, row);
-        }
-        finally
-        {
-            await pump.DisposeAsync();
-            foreach (var s in sinks) await s.DisposeAsync();
-        }
+        });
     }
 }

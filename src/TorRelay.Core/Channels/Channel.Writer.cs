@@ -106,7 +106,7 @@ public sealed partial class Channel
                 }
                 finally
                 {
-                    for (int i = 0; i < n; i++) ArrayPool<byte>.Shared.Return(batch[i]);
+                    for (int i = 0; i < n; i++) _cells.Return(batch[i]);
                     Array.Clear(batch, 0, n);
                 }
                 unflushed += n;

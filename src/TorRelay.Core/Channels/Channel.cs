@@ -21,6 +21,7 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closed = new();
     private readonly CircuitMux _outbound;
+    private readonly CellPool _cells;
     private readonly IChannelCellHandler? _handler;
     private readonly FlushScope _readScope = new(); // the read loop's: see RunAsync
     private CellRun _readRun; // the read loop's, reported once per run of equal commands
@@ -45,7 +46,9 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
         _log = log;
         _time = time;
         _handler = handler;
-        _outbound = new CircuitMux(queues ?? new ChannelQueueSettings(new EwmaPolicy(time)));
+        queues ??= new ChannelQueueSettings(new EwmaPolicy(time));
+        _cells = queues.Cells;
+        _outbound = new CircuitMux(queues);
         OpenedAt = LastActivity = time.GetUtcNow();
     }
 
@@ -191,12 +194,11 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
 
     /// <summary>
     /// Rents a pooled cell buffer with its header written; the caller fills <paramref name="payload"/> (509 bytes)
-    /// and passes the buffer to <see cref="EnqueueAsync"/>, which takes ownership.
+    /// and passes the buffer to <see cref="EnqueueAsync"/>, which takes ownership, or else to <see cref="ReturnCell"/>.
     /// </summary>
     public byte[] RentCell(CircId circId, CellCommand command, out Span<byte> payload)
     {
-        int length = Cells.LinkVersion.FixedCellLength(LinkVersion);
-        var cell = ArrayPool<byte>.Shared.Rent(length);
+        var cell = _cells.Rent(Cells.LinkVersion.FixedCellLength(LinkVersion));
         int h = Cells.LinkVersion.CircIdLength(LinkVersion);
         if (h == 4) System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(cell, circId.Value);
         else System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(cell, checked((ushort)circId.Value));
@@ -204,6 +206,9 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
         payload = cell.AsSpan(h + 1, Cells.LinkVersion.PayloadLength);
         return cell;
     }
+
+    /// <summary>Gives back a buffer from <see cref="RentCell"/> that will not be queued.</summary>
+    public void ReturnCell(byte[] cell) => _cells.Return(cell);
 
     /// <summary>Queues a rented cell of the channel's own (no circuit: sent before circuits' cells); waits while the channel is full.</summary>
     public ValueTask EnqueueAsync(byte[] cell, CancellationToken ct) => EnqueueAsync(cell, null, ct);

@@ -1,8 +1,8 @@
 namespace TorRelay.Core.Channels;
 
 /// <summary>
-/// How every channel queues outbound cells: the shared EWMA policy and memory budget, and the two bounds that make
-/// senders wait. Made once by the host and passed to each channel.
+/// How every channel queues outbound cells: the shared EWMA policy, memory budget and cell buffers, and the two bounds
+/// that make senders wait. Made once by the host and passed to each channel.
 /// </summary>
 /// <param name="CircuitQueueCells">
 /// Cells one circuit may have queued on one channel before its sender waits. At the circuit window (1000), a circuit
@@ -17,4 +17,7 @@ public sealed record ChannelQueueSettings(
 {
     public const int DefaultCircuitQueueCells = 1000;
     public const int DefaultChannelQueueCells = 2048;
+
+    /// <summary>The buffers cells are rented from and returned to, shared by the channels these settings are given to.</summary>
+    public CellPool Cells { get; init; } = new();
 }

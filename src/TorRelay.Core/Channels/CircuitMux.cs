@@ -38,12 +38,13 @@ public sealed class CircuitMux
     /// <summary>An idle circuit's queue is forgotten once its count decays below this (its history no longer matters).</summary>
     private const double ForgetBelow = 0.001;
 
+    /// <param name="pool">Where queued cells go back when dropped; null: the settings' <see cref="ChannelQueueSettings.Cells"/>.</param>
     public CircuitMux(ChannelQueueSettings settings, ArrayPool<byte>? pool = null)
     {
         _ewma = settings.Ewma;
         _time = settings.Ewma.Time;
         _budget = settings.Budget;
-        _pool = pool ?? ArrayPool<byte>.Shared;
+        _pool = pool ?? settings.Cells;
         _circuitLimit = settings.CircuitQueueCells;
         _channelLimit = settings.ChannelQueueCells;
         _lastRecalibrated = _ewma.Now().Tick;

@@ -273,7 +273,8 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(cell);
+                if (next is not null) next.ReturnCell(cell);
+                else ArrayPool<byte>.Shared.Return(cell);
             }
             return null;
         }

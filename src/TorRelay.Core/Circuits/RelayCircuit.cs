@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using TorRelay.Cells;
 using TorRelay.Core.Channels;
@@ -17,9 +16,6 @@ public sealed class RelayCircuit
     /// <summary>tor-spec §5.6: at most 8 RELAY_EARLY cells travel forward on a circuit.</summary>
     public const int MaxRelayEarly = 8;
 
-    /// <summary>The size of the pooled buffers our cells towards the client are queued in, which the mux counts.</summary>
-    private readonly int _pooledCellBytes;
-
     /// <param name="congestion">Congestion control negotiated at CREATE2; null keeps the fixed SENDME windows.</param>
     public RelayCircuit(Channel previous, CircId previousId, RelayCryptoLayer crypto, CircuitCongestion? congestion = null)
     {
@@ -27,7 +23,6 @@ public sealed class RelayCircuit
         PreviousId = previousId;
         Crypto = crypto;
         Congestion = congestion;
-        _pooledCellBytes = PooledLength(LinkVersion.FixedCellLength(previous.LinkVersion));
     }
 
     public Channel Previous { get; }
@@ -62,7 +57,7 @@ public sealed class RelayCircuit
     public int SendmeIncrement => Congestion?.SendmeIncrement ?? CircuitIncrement;
 
     /// <summary>Our cells queued towards the client now.</summary>
-    public int QueuedBackwardCells => (int)Math.Min(Previous.Mux.QueuedBytes(this) / _pooledCellBytes, int.MaxValue);
+    public int QueuedBackwardCells => (int)Math.Min(Previous.Mux.QueuedBytes(this) / CellPool.CellLength, int.MaxValue);
 
     /// <summary>DATA cells we may still originate towards the client before its next circuit SENDME (without CC).</summary>
     public SendWindow PackageWindow { get; } = new(CircuitWindow, CircuitIncrement);
@@ -88,13 +83,6 @@ public sealed class RelayCircuit
     {
         Next = null;
         NextId = default;
-    }
-
-    private static int PooledLength(int length)
-    {
-        var probe = ArrayPool<byte>.Shared.Rent(length);
-        ArrayPool<byte>.Shared.Return(probe);
-        return probe.Length;
     }
 
     /// <summary>Marks the circuit closed; true only for the first caller, who does the teardown.</summary>
