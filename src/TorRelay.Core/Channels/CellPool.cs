@@ -27,7 +27,7 @@ public sealed class CellPool : ArrayPool<byte>
         for (int i = 0; i < stripes; i++) _stripes[i] = new Stripe((maxCells + stripes - 1) / stripes);
     }
 
-    /// <summary>Buffers held for reuse now (for tests and memory accounting).</summary>
+    /// <summary>Buffers held for reuse now (for tests).</summary>
     public int Available
     {
         get

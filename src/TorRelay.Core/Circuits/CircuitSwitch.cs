@@ -250,10 +250,9 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             var next = circuit.Next;
             // A multi-hop circuit (a next hop, or a relay behind us) makes the previous channel worth padding.
             if (next is not null || channel.Peer is not null) channel.Padding?.MarkUsedForFullCircuits();
-            var cell = next is not null
-                ? next.RentCell(circuit.NextId, header.Command, out var body)
-                : RentScratch(out body);
-            int bodyOffset = next is not null ? LinkVersion.CircIdLength(next.LinkVersion) + 1 : ScratchOffset;
+            // Decrypted into a cell for the next hop; one that stops here goes into a buffer of the channel it came on.
+            var owner = next ?? channel;
+            var cell = owner.RentCell(next is not null ? circuit.NextId : header.CircId, header.Command, out var body);
             bool ours = Decrypt(circuit.Crypto, payload, body);
             if (!ours && next is not null)
             {
@@ -263,7 +262,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             }
             try
             {
-                if (ours) await HandleOursAsync(circuit, cell.AsMemory(bodyOffset, LinkVersion.PayloadLength), early).ConfigureAwait(false);
+                if (ours) await HandleOursAsync(circuit, cell.AsMemory(LinkVersion.CircIdLength(owner.LinkVersion) + 1, LinkVersion.PayloadLength), early).ConfigureAwait(false);
                 else
                 {
                     // Not recognized and nowhere to send it: tor closes the circuit.
@@ -273,8 +272,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             }
             finally
             {
-                if (next is not null) next.ReturnCell(cell);
-                else ArrayPool<byte>.Shared.Return(cell);
+                owner.ReturnCell(cell);
             }
             return null;
         }
@@ -286,15 +284,6 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         await SendBackwardCellAsync(circuit, back, originated: false, ct).ConfigureAwait(false);
         if (timed) _metrics!.CellSwitched(Stopwatch.GetElapsedTime(started));
         return null;
-    }
-
-    private const int ScratchOffset = 8;
-
-    private static byte[] RentScratch(out Span<byte> body)
-    {
-        var scratch = ArrayPool<byte>.Shared.Rent(LinkVersion.PayloadLength + ScratchOffset);
-        body = scratch.AsSpan(ScratchOffset, LinkVersion.PayloadLength);
-        return scratch;
     }
 
     private static Span<byte> BodyOf(byte[] cell, Channel channel) =>
