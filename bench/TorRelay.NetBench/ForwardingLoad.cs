@@ -9,6 +9,9 @@ namespace TorRelay.NetBench;
 /// </summary>
 public static class ForwardingLoad
 {
+    /// <summary>Bytes of one forwarded cell on the wire: link protocol 4+, circuit ID (4) | command (1) | payload (509).</summary>
+    public const int CellBytes = 514;
+
     public delegate Task<T> Measure<T>(IReadOnlyList<DropSink> sinks, CircuitPump pump);
 
     public static async Task<T> RunAsync<T>(int relayOrPort, string relayFingerprint, ScalingOptions options, Measure<T> measure)

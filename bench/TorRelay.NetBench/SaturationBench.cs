@@ -14,53 +14,43 @@ namespace TorRelay.NetBench;
 /// </summary>
 public static class SaturationBench
 {
-    private const int CellBytes = 514; // link protocol 4+: circuit ID (4) | command (1) | payload (509)
-
     public static async Task RunAsync(string relayBinary, ScalingOptions options, ILogger log)
     {
-        int self = Environment.ProcessId;
-        var allowed = CpuAffinity.Allowed(self);
+        var allowed = CpuAffinity.Allowed(Environment.ProcessId);
         if (allowed.Count < 2)
         {
             Console.WriteLine($"--saturation needs 2 CPUs (one for the relay, the rest for the load); {allowed.Count} here");
             return;
         }
-        var relayCpus = allowed.Take(1).ToList();
-        var benchCpus = allowed.Skip(1).ToList();
-        string scripts = System.IO.Directory.CreateTempSubdirectory("torrelay-saturation-").FullName;
-        var rows = new List<string>();
-        try
+        // One run on one CPU (no ratio to take, so no rate); its row holds both middles' rows.
+        var runs = await CoreCountRuns.RunAsync(relayBinary, [1], async (wrapper, relayCpus, benchCpus) =>
         {
             // One authority and one C tor relay besides ours; neither middle needs a consensus to forward.
             await using var network = await TorNetwork.StartAsync(new NetworkSpec
             {
-                Authorities = 1, Relays = 1, Exits = 0, Client = false,
-                OurRelayBinary = CpuAffinity.WriteWrapper(scripts, relayBinary, relayCpus),
+                Authorities = 1, Relays = 1, Exits = 0, Client = false, OurRelayBinary = wrapper,
             }, log);
             var ctor = network.Relays.First(n => n.IsCTor);
             CpuAffinity.Pin(ctor.Pid, relayCpus);
-            CpuAffinity.Pin(self, benchCpus);
+            CpuAffinity.Pin(Environment.ProcessId, benchCpus);
+            var rows = new List<string>();
             foreach (var (node, name) in new[] { (network.OurRelay!, "torrelay (ours)"), (ctor, "C tor 0.4.9") })
             {
                 string fp = await network.ResolveFingerprintAsync(node, TimeSpan.FromSeconds(60));
                 rows.Add(await MeasureAsync(node, fp, name, options));
-                Console.WriteLine(rows[^1]);
             }
-        }
-        finally
-        {
-            CpuAffinity.Pin(self, allowed);
-            System.IO.Directory.Delete(scripts, recursive: true);
-        }
+            return (0, string.Join('\n', rows));
+        });
+        string relayCpuList = CpuAffinity.ToList(allowed.Take(1)), benchCpuList = CpuAffinity.ToList(allowed.Skip(1));
 
         Console.WriteLine();
-        Console.WriteLine($"Middle relay on 1 CPU ({CpuAffinity.ToList(relayCpus)}), loaded by all the generator sends: {options.Circuits} circuits over " +
-                          $"{options.Links} links to {options.Sinks} sinks, RELAY_DROP cells, generator and sinks on CPUs {CpuAffinity.ToList(benchCpus)}, " +
+        Console.WriteLine($"Middle relay on 1 CPU ({relayCpuList}), loaded by all the generator sends: {options.Circuits} circuits over " +
+                          $"{options.Links} links to {options.Sinks} sinks, RELAY_DROP cells, generator and sinks on CPUs {benchCpuList}, " +
                           $"{options.Measure.TotalSeconds:F0} s measured after {options.WarmUp.TotalSeconds:F0} s; MiB are of 514-byte cells");
         Console.WriteLine("| middle | cells/s forwarded | MiB/s | relay CPU (cores) | µs CPU/cell | CPU ms/MiB " +
                           "| RSS MiB after | cells verified at sinks | corrupt | cells back at the generator |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var r in rows) Console.WriteLine(r);
+        foreach (var run in runs) Console.WriteLine(run.Row);
     }
 
     private static async Task<string> MeasureAsync(TorNode middle, string fingerprint, string name, ScalingOptions options)
@@ -73,7 +63,7 @@ public static class SaturationBench
 
             long cells = Math.Max(1, cells1 - cells0);
             double cpu = (relay1.Cpu - relay0.Cpu).TotalSeconds;
-            double mib = cells * (double)CellBytes / 1048576;
+            double mib = cells * (double)ForwardingLoad.CellBytes / 1048576;
             return $"| {name} | {cells / seconds:F0} | {mib / seconds:F1} | {cpu / seconds:F2} | {cpu * 1e6 / cells:F2} | " +
                    $"{cpu * 1e3 / mib:F2} | {relay1.RssBytes / 1048576.0:F1} | {sinks.Sum(s => s.Verified)} | " +
                    $"{sinks.Sum(s => s.Corrupt)} | {pump.LateCells} |";

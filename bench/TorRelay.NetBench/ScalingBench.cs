@@ -14,8 +14,6 @@ namespace TorRelay.NetBench;
 /// </summary>
 public static class ScalingBench
 {
-    private const int CellBytes = 514; // link protocol 4+: circuit ID (4) | command (1) | payload (509)
-
     public static async Task RunAsync(string relayBinary, ScalingOptions options, ILogger log)
     {
         var rows = await CoreCountRuns.RunAsync(relayBinary, options.Cores,
@@ -56,7 +54,7 @@ public static class ScalingBench
 
             long cells = cells1 - cells0;
             double relayCpu = (relay1.Cpu - relay0.Cpu).TotalSeconds, rate = cells / seconds;
-            string row = $"| {relayCpus.Count} | {pinned} | {CpuAffinity.ToList(benchCpus)} | {rate:F0} | {rate * CellBytes / 1048576:F1} | " +
+            string row = $"| {relayCpus.Count} | {pinned} | {CpuAffinity.ToList(benchCpus)} | {rate:F0} | {rate * ForwardingLoad.CellBytes / 1048576:F1} | " +
                          $"{relayCpu / seconds:F2} | {relayCpu * 1e6 / Math.Max(1, cells):F2} | {(bench1 - bench0).TotalSeconds / seconds:F2} | " +
                          $"{sinks.Sum(s => s.Verified)} | {sinks.Sum(s => s.Corrupt)} |";
             if (pump.LateCells > 0) Console.WriteLine($"note: {pump.LateCells} unexpected cells came back to the generator (circuits torn down?)");
