@@ -9,8 +9,11 @@ namespace TorRelay.Core.Channels;
 /// <remarks>
 /// A scope is current on one thread only between <see cref="Enter"/> and <see cref="Exit"/>, which the read loop calls
 /// around synchronous work: before it awaits anything that did not complete, it exits (flushing what it queued so far),
-/// so a thread never carries a scope into unrelated work. Code that runs inline inside another reader's scope simply
-/// joins it; that reader flushes.
+/// and after the await it enters again in its own method, so on the thread it resumed on. (Entering inside a helper that
+/// awaits for it would not do: when the helper finishes while its caller is still registering its continuation, the
+/// runtime queues the caller's continuation to the thread pool, and the scope stays current on the helper's thread,
+/// where later cells join a scope nobody flushes. That race left cells unwritten under load.) Code that runs inline
+/// inside another reader's scope simply joins it; that reader flushes.
 /// </remarks>
 internal sealed class FlushScope
 {
@@ -28,36 +31,6 @@ internal sealed class FlushScope
     public void Add(Channel channel)
     {
         if (!_channels.Contains(channel)) _channels.Add(channel);
-    }
-
-    /// <summary>
-    /// Awaits <paramref name="pending"/> inside this scope: at once when it has completed, otherwise outside the scope
-    /// (left first, flushing what is queued, and entered again on whatever thread resumes).
-    /// </summary>
-    public ValueTask AwaitAsync(ValueTask pending)
-    {
-        if (!pending.IsCompleted) return AwaitOutsideAsync(pending);
-        pending.GetAwaiter().GetResult();
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc cref="AwaitAsync(ValueTask)"/>
-    public ValueTask<T> AwaitAsync<T>(ValueTask<T> pending) =>
-        pending.IsCompleted ? ValueTask.FromResult(pending.GetAwaiter().GetResult()) : AwaitOutsideAsync(pending);
-
-    private async ValueTask AwaitOutsideAsync(ValueTask pending)
-    {
-        Exit();
-        await pending.ConfigureAwait(false);
-        Enter();
-    }
-
-    private async ValueTask<T> AwaitOutsideAsync<T>(ValueTask<T> pending)
-    {
-        Exit();
-        T result = await pending.ConfigureAwait(false);
-        Enter();
-        return result;
     }
 
     /// <summary>Stops being current and starts the writers of the channels queued to.</summary>

@@ -201,9 +201,23 @@ public sealed class EdgeStream
             while (!data.IsEmpty && !IsClosed && !Circuit.IsClosed)
             {
                 int n = Math.Min(data.Length, RelayCellHeader.MaxDataLength);
-                await _sendScope.AwaitAsync(WaitForRoomAsync(ct)).ConfigureAwait(false);
+                var room = WaitForRoomAsync(ct);
+                if (room.IsCompleted) room.GetAwaiter().GetResult();
+                else
+                {
+                    _sendScope.Exit();
+                    await room.ConfigureAwait(false);
+                    _sendScope.Enter();
+                }
                 if (IsClosed || Circuit.IsClosed) return;
-                await _sendScope.AwaitAsync(_switch.SendDataAsync(Circuit, Id, data[..n])).ConfigureAwait(false);
+                var sent = _switch.SendDataAsync(Circuit, Id, data[..n]);
+                if (sent.IsCompleted) sent.GetAwaiter().GetResult();
+                else
+                {
+                    _sendScope.Exit();
+                    await sent.ConfigureAwait(false);
+                    _sendScope.Enter();
+                }
                 data = data[n..];
             }
         }

@@ -81,7 +81,8 @@ internal sealed class ClientCircuit : IChannelCellHandler, IAsyncDisposable
 
     /// <summary>Flow-control state, for failure messages.</summary>
     public override string ToString() =>
-        $"sent {Interlocked.Read(ref _dataSent)} DATA, received {Interlocked.Read(ref _dataDelivered)}; circuit window {_circuitWindow.Available}, " +
+        $"sent {Interlocked.Read(ref _dataSent)} DATA, received {Interlocked.Read(ref _dataDelivered)}; " +
+        $"cells not yet written on our channel {_channel?.QueuedCells}, circuit window {_circuitWindow.Available}, " +
         string.Join(", ", _streamWindows.Select(w => $"stream {w.Key} window {w.Value.Available}"));
 
     /// <summary>The next relay cell from the relay, SENDMEs included.</summary>
