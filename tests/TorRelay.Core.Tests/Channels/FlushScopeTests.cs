@@ -19,9 +19,13 @@ public sealed class FlushScopeTests
         public Channel? Next { get; set; }
         public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>When set, every cell waits to be let go by its thread (the handler then goes on on that thread).</summary>
+        public Completer? Completer { get; init; }
+
         public async ValueTask<string?> HandleCellAsync(Channel channel, CellHeader header, ReadOnlySequence<byte> payload, CancellationToken ct)
         {
             if (header.CircId.Value == 99) await Gate.Task.WaitAsync(ct);
+            if (Completer is not null) await Completer.WaitAsync();
             var cell = Next!.RentCell(header.CircId, CellCommand.Relay, out var body);
             payload.CopyTo(body);
             await Next.EnqueueAsync(cell, this, ct);
@@ -29,6 +33,49 @@ public sealed class FlushScopeTests
         }
 
         public ValueTask OnChannelClosedAsync(Channel channel) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// A thread that spins, letting each waiting handler go at once with its continuation inline, so a read loop's await
+    /// and the handler's end race as closely as two cores allow; it counts the times it found a scope current on itself
+    /// while idle (one that a read loop left behind).
+    /// </summary>
+    internal sealed class Completer : IDisposable
+    {
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private TaskCompletionSource? _waiting;
+
+        public Completer()
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = "completer" };
+            _thread.Start();
+        }
+
+        public int StaleScopesSeen { get; private set; }
+
+        public Task WaitAsync()
+        {
+            var waiter = new TaskCompletionSource(); // continuations run inline, on the completer's thread
+            Volatile.Write(ref _waiting, waiter);
+            return waiter.Task;
+        }
+
+        private void Run()
+        {
+            while (!_stop)
+            {
+                if (Interlocked.Exchange(ref _waiting, null) is { } waiter) waiter.SetResult();
+                else if (FlushScope.Current is not null) StaleScopesSeen++;
+                else Thread.SpinWait(20);
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop = true;
+            _thread.Join();
+        }
     }
 
     private static Channel Open(FakeLinkTransport link, TimeProvider time, IChannelCellHandler? handler = null) =>
@@ -54,15 +101,16 @@ public sealed class FlushScopeTests
         private readonly CancellationTokenSource _stop = new();
         private readonly Task[] _runs;
 
-        public Pair(TimeProvider time)
+        public Pair(TimeProvider time, Forwarder? forwarder = null)
         {
+            Forwarder = forwarder ?? new Forwarder();
             Forwarder.Next = Open(Outbound, time);
             _runs = [Forwarder.Next.RunAsync(_stop.Token), Open(Inbound, time, Forwarder).RunAsync(_stop.Token)];
         }
 
         public FakeLinkTransport Inbound { get; } = new();
         public FakeLinkTransport Outbound { get; } = new();
-        public Forwarder Forwarder { get; } = new();
+        public Forwarder Forwarder { get; }
 
         public async ValueTask DisposeAsync()
         {
@@ -126,5 +174,24 @@ public sealed class FlushScopeTests
         pair.Forwarder.Gate.SetResult();
         // ... and the rest once it is let go.
         Assert.Equal(new uint[] { 99, 4 }, await pair.Outbound.ReadCircIdsAsync(2));
+    }
+
+    [Fact]
+    public async Task A_read_loop_whose_handlers_finish_on_another_thread_leaves_no_scope_current_there()
+    {
+        // Each handler ends on the completer's thread while the read loop is still starting to await it: the loop must
+        // enter its scope again on the thread it resumes on, never on the completer's, or the cells queued there later
+        // join a scope nobody flushes.
+        using var completer = new Completer();
+        await using var pair = new Pair(_clock, new Forwarder { Completer = completer });
+
+        const int Batches = 2000, PerBatch = 20;
+        for (int b = 0; b < Batches; b++)
+        {
+            var ids = Enumerable.Range(1000 + b * PerBatch, PerBatch).Select(i => (uint)i).ToArray();
+            await WriteRelayCellsAsync(pair.Inbound, ids);
+            Assert.Equal(ids, await pair.Outbound.ReadCircIdsAsync(PerBatch));
+        }
+        Assert.Equal(0, completer.StaleScopesSeen);
     }
 }
