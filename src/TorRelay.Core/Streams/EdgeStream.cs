@@ -201,6 +201,7 @@ public sealed class EdgeStream
             while (!data.IsEmpty && !IsClosed && !Circuit.IsClosed)
             {
                 int n = Math.Min(data.Length, RelayCellHeader.MaxDataLength);
+                // A wait happens outside the scope, which is entered again here, on the thread this resumes on.
                 var room = WaitForRoomAsync(ct);
                 if (room.IsCompleted) room.GetAwaiter().GetResult();
                 else
