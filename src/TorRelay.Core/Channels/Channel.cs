@@ -104,16 +104,9 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
                     {
                         if (_readRun.Add(header.Command, out var ended, out int count)) ReportRead(ended, count);
                         var handled = HandleCellAsync(header, payload, linked.Token);
-                        if (handled.IsCompleted) violation = handled.Result;
-                        else
-                        {
-                            // A handler that waits: the run so far is reported and the scope's writes go out first;
-                            // the scope is entered again here, on whichever thread this loop resumes on.
-                            ReportReadRun();
-                            _readScope.Exit();
-                            violation = await handled.ConfigureAwait(false);
-                            _readScope.Enter();
-                        }
+                        // A handler that waits: report the run so far, as the scope's writes go out before the wait.
+                        if (!handled.IsCompleted) ReportReadRun();
+                        violation = await _readScope.AwaitOutside(handled);
                         if (violation is not null) break;
                     }
                 }

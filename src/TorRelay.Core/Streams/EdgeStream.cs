@@ -201,24 +201,9 @@ public sealed class EdgeStream
             while (!data.IsEmpty && !IsClosed && !Circuit.IsClosed)
             {
                 int n = Math.Min(data.Length, RelayCellHeader.MaxDataLength);
-                // A wait happens outside the scope, which is entered again here, on the thread this resumes on.
-                var room = WaitForRoomAsync(ct);
-                if (room.IsCompleted) room.GetAwaiter().GetResult();
-                else
-                {
-                    _sendScope.Exit();
-                    await room.ConfigureAwait(false);
-                    _sendScope.Enter();
-                }
+                await _sendScope.AwaitOutside(WaitForRoomAsync(ct));
                 if (IsClosed || Circuit.IsClosed) return;
-                var sent = _switch.SendDataAsync(Circuit, Id, data[..n]);
-                if (sent.IsCompleted) sent.GetAwaiter().GetResult();
-                else
-                {
-                    _sendScope.Exit();
-                    await sent.ConfigureAwait(false);
-                    _sendScope.Enter();
-                }
+                await _sendScope.AwaitOutside(_switch.SendDataAsync(Circuit, Id, data[..n]));
                 data = data[n..];
             }
         }
