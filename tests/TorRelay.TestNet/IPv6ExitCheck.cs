@@ -52,22 +52,19 @@ public static class IPv6ExitCheck
 
         await using var events = await network.ConnectControlAsync(client, ct).ConfigureAwait(false);
         await events.SetEventsAsync("STREAM").ConfigureAwait(false);
-        foreach (var (label, target) in new[] { ("name", IPv6OnlyName) })
-        {
-            var map = await control.SendAsync($"MAPADDRESS {target}={target}.{fp}.exit", ct).ConfigureAwait(false);
-            if (!map.IsOk) throw new InvalidOperationException($"MAPADDRESS {target} failed: {map}");
-            var downloading = ClientStreams.RunAsync(network, c => Socks5Download.GetAsync(client.SocksPort, target, server.Port, c),
-                TimeSpan.FromSeconds(180), TimeSpan.FromSeconds(90), ct);
-            var seen = new List<string>();
-            var (path, remap) = await StreamCircuitPathAsync(events, control, target, server.Port, seen, TimeSpan.FromSeconds(180), ct)
-                .ConfigureAwait(false);
-            var download = await downloading.ConfigureAwait(false);
-            if (path is null) await facts.WriteLineAsync($"fact {label}.stream-events {string.Join(" | ", seen)}").ConfigureAwait(false);
-            await facts.WriteLineAsync($"fact {label}.connected-as {remap ?? "none"}").ConfigureAwait(false);
-            await facts.WriteLineAsync($"fact {label}.bytes {download.BodyBytes}").ConfigureAwait(false);
-            await facts.WriteLineAsync($"fact {label}.sha256-matches {download.Sha256 == server.ExpectedSha256}").ConfigureAwait(false);
-            await facts.WriteLineAsync($"fact {label}.exit {path?.Split(',')[^1] ?? "unknown"}").ConfigureAwait(false);
-        }
+        var map = await control.SendAsync($"MAPADDRESS {IPv6OnlyName}={IPv6OnlyName}.{fp}.exit", ct).ConfigureAwait(false);
+        if (!map.IsOk) throw new InvalidOperationException($"MAPADDRESS {IPv6OnlyName} failed: {map}");
+        var downloading = ClientStreams.RunAsync(network, c => Socks5Download.GetAsync(client.SocksPort, IPv6OnlyName, server.Port, c),
+            TimeSpan.FromSeconds(180), TimeSpan.FromSeconds(90), ct);
+        var seen = new List<string>();
+        var (path, remap) = await StreamCircuitPathAsync(events, control, IPv6OnlyName, server.Port, seen, TimeSpan.FromSeconds(180), ct)
+            .ConfigureAwait(false);
+        var download = await downloading.ConfigureAwait(false);
+        if (path is null) await facts.WriteLineAsync($"fact name.stream-events {string.Join(" | ", seen)}").ConfigureAwait(false);
+        await facts.WriteLineAsync($"fact name.connected-as {remap ?? "none"}").ConfigureAwait(false);
+        await facts.WriteLineAsync($"fact name.bytes {download.BodyBytes}").ConfigureAwait(false);
+        await facts.WriteLineAsync($"fact name.sha256-matches {download.Sha256 == server.ExpectedSha256}").ConfigureAwait(false);
+        await facts.WriteLineAsync($"fact name.exit {path?.Split(',')[^1] ?? "unknown"}").ConfigureAwait(false);
         await facts.WriteLineAsync($"fact server.peers {string.Join(',', server.Peers.Distinct())}").ConfigureAwait(false);
         return 0;
     }
