@@ -93,9 +93,7 @@ public sealed class ExitTests(TorNetworkFixture fixture, ITestOutputHelper outpu
             // The client may name the target "127.0.0.1.$FP.exit:PORT" once it redirects to an enclave exit.
             if (f.Length < 5 || f[0] != "STREAM" || f[2] != "SUCCEEDED" || !f[4].StartsWith("127.0.0.1", StringComparison.Ordinal)
                 || !f[4].EndsWith($":{port}", StringComparison.Ordinal)) continue;
-            var line = (await control.GetInfoAsync("circuit-status")).Split('\n')
-                .FirstOrDefault(l => l.StartsWith(f[3] + " BUILT ", StringComparison.Ordinal));
-            return line?.Split(' ')[2];
+            return await control.GetBuiltCircuitPathAsync(f[3]);
         }
         return null;
     }

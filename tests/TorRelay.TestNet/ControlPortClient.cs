@@ -105,6 +105,14 @@ public sealed class ControlPortClient : IAsyncDisposable
     public async Task<IReadOnlyList<OrConnStatus>> GetOrConnStatusAsync(CancellationToken ct = default) =>
         OrConnStatus.ParseAll(await GetInfoAsync("orconn-status", ct).ConfigureAwait(false));
 
+    /// <summary>
+    /// The path of built circuit <paramref name="circuitId"/> from <c>GETINFO circuit-status</c> ("$FP~nick,...", the
+    /// first hop first), or null if no such circuit is built now.
+    /// </summary>
+    public async Task<string?> GetBuiltCircuitPathAsync(string circuitId, CancellationToken ct = default) =>
+        (await GetInfoAsync("circuit-status", ct).ConfigureAwait(false)).Split('\n')
+            .FirstOrDefault(l => l.StartsWith(circuitId + " BUILT ", StringComparison.Ordinal))?.Split(' ')[2];
+
     /// <summary><c>GETINFO ns/id/FP</c>: the node's router status as this tor sees it, or null if unknown.</summary>
     public async Task<string?> GetNetworkStatusAsync(string fingerprint, CancellationToken ct = default)
     {

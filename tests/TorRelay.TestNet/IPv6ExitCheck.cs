@@ -111,9 +111,7 @@ public static class IPv6ExitCheck
             if (f[1] != id) continue;
             if (f[2] == "REMAP" && f.Contains("SOURCE=EXIT")) remap = f[4];
             if (f[2] != "SUCCEEDED") continue;
-            var line = (await control.GetInfoAsync("circuit-status", ct).ConfigureAwait(false)).Split('\n')
-                .FirstOrDefault(l => l.StartsWith(f[3] + " BUILT ", StringComparison.Ordinal));
-            return (line?.Split(' ')[2], remap);
+            return (await control.GetBuiltCircuitPathAsync(f[3], ct).ConfigureAwait(false), remap);
         }
         return (null, remap);
     }
