@@ -54,7 +54,8 @@ public sealed class CircuitPump : IChannelCellHandler, IAsyncDisposable
         {
             var mine = built.Where(c => c.Link == links[l]).ToArray();
             int slot = l;
-            _senders.Add(Task.Run(() => SendLoopAsync(mine, slot, _stop.Token), CancellationToken.None));
+            double perLink = options.Rate / (double)links.Length;
+            _senders.Add(Task.Run(() => SendLoopAsync(mine, slot, perLink, _stop.Token), CancellationToken.None));
         }
     }
 
@@ -65,18 +66,28 @@ public sealed class CircuitPump : IChannelCellHandler, IAsyncDisposable
         return tcs.Task;
     }
 
-    private async Task SendLoopAsync(TwoHopCircuit[] circuits, int slot, CancellationToken ct)
+    /// <summary>Sends round-robin over the link's circuits; with a rate, only as many cells as are due by now, then
+    /// sleeps a timer tick (about 1 ms), so the relay gets bursts of rate/1000 cells per link.</summary>
+    private async Task SendLoopAsync(TwoHopCircuit[] circuits, int slot, double perSecond, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long sent = 0;
         try
         {
             while (!ct.IsCancellationRequested)
             {
+                if (perSecond > 0 && sent >= clock.Elapsed.TotalSeconds * perSecond)
+                {
+                    await Task.Delay(1, ct).ConfigureAwait(false);
+                    continue;
+                }
                 foreach (var c in circuits)
                 {
                     var cell = c.Link.RentCell(c.Id, CellCommand.Relay, out var body);
                     c.SealDrop(body);
                     await c.Link.EnqueueAsync(cell, ct).ConfigureAwait(false);
                     _sent[slot]++;
+                    sent++;
                 }
             }
         }

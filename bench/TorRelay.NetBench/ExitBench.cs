@@ -46,16 +46,14 @@ public static class ExitBench
                 }, TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(3));
                 var after = ProcessSample.Read(node.Pid);
                 if (result.Sha256 != server.ExpectedSha256) throw new InvalidOperationException("download corrupted");
-                double mibs = result.BodyBytes / 1048576.0;
-                double cpuMs = (after.Cpu - before.Cpu).TotalMilliseconds;
-                rows.Add($"| {round} | {name} | {mibs:F0} | {result.Elapsed.TotalSeconds:F1} | {mibs / result.Elapsed.TotalSeconds:F1} | {cpuMs:F0} | {cpuMs / mibs:F2} | {after.RssBytes / 1048576.0:F1} |");
+                rows.Add($"| {round} | {name} {DownloadRow.Format(result, before, after)}");
                 Console.WriteLine(rows[^1]);
             }
         }
         Console.WriteLine();
         Console.WriteLine($"Exit relay, {mib} MiB per download through a C tor 0.4.9 client (ConfluxEnabled 0), loopback, {Environment.ProcessorCount} cores");
-        Console.WriteLine("| round | exit | MiB | seconds | MiB/s | exit CPU ms | CPU ms/MiB | exit RSS MiB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| round | exit " + DownloadRow.Columns);
+        Console.WriteLine("|---|---" + DownloadRow.Rule);
         foreach (var r in rows) Console.WriteLine(r);
     }
 }

@@ -39,13 +39,14 @@ for (int i = 0; i < args.Length; i++)
         case "--circuits" when hasValue: scaling = scaling with { Circuits = Int(args[++i]) }; break;
         case "--links" when hasValue: scaling = scaling with { Links = Int(args[++i]) }; break;
         case "--sinks" when hasValue: scaling = scaling with { Sinks = Int(args[++i]) }; break;
+        case "--rate" when hasValue: scaling = scaling with { Rate = Int(args[++i]) }; break;
         case "--cores" when hasValue: scaling = scaling with { Cores = args[++i].Split(',').Select(Int).ToList() }; break;
         default:
             Console.Error.WriteLine("""
                 usage: TorRelay.NetBench --relay-binary PATH [--exit] [--mib N] [--rounds N]
                        TorRelay.NetBench --relay-binary PATH --flood [--mib N] [--flood-rate N] [--flood-links N] [--flood-seconds N] [--flood-destroy] [--flood-dos]
                        TorRelay.NetBench --relay-binary PATH --scaling [--seconds N] [--circuits N] [--links N] [--sinks N] [--cores 1,2]
-                       TorRelay.NetBench --relay-binary PATH --saturation [--seconds N] [--circuits N] [--links N] [--sinks N]
+                       TorRelay.NetBench --relay-binary PATH --saturation [--seconds N] [--circuits N] [--links N] [--sinks N] [--rate CELLS_PER_S]
                        TorRelay.NetBench --relay-binary PATH --create-scaling [--seconds N] [--links N] [--cores 1,2]
                        TorRelay.NetBench --handshakes
                 """);
@@ -58,7 +59,7 @@ if (relayBinary is null)
     return 2;
 }
 if (flood.Duration <= flood.WarmUp || flood.Rate <= 0 || flood.Links <= 0 || scaling.Circuits < scaling.Links || scaling.Links <= 0
-    || scaling.Sinks <= 0 || scaling.Measure <= TimeSpan.Zero || scaling.Cores.Any(c => c <= 0))
+    || scaling.Sinks <= 0 || scaling.Rate < 0 || scaling.Measure <= TimeSpan.Zero || scaling.Cores.Any(c => c <= 0))
 {
     Console.Error.WriteLine($"bad options: --flood-seconds must exceed {flood.WarmUp.TotalSeconds:F0}, counts must be positive, --circuits at least --links");
     return 2;
@@ -113,16 +114,14 @@ for (int round = 1; round <= rounds; round++)
         }, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(5));
         var after = ProcessSample.Read(middle.Node.Pid);
         if (result.Sha256 != server.ExpectedSha256) throw new InvalidOperationException("download corrupted");
-        double mibs = result.BodyBytes / 1048576.0;
-        double cpuMs = (after.Cpu - before.Cpu).TotalMilliseconds;
-        rows.Add($"| {round} | {middle.Name} | {mibs:F0} | {result.Elapsed.TotalSeconds:F1} | {mibs / result.Elapsed.TotalSeconds:F1} | {cpuMs:F0} | {cpuMs / mibs:F2} | {after.RssBytes / 1048576.0:F1} |");
+        rows.Add($"| {round} | {middle.Name} {DownloadRow.Format(result, before, after)}");
         Console.WriteLine(rows[^1]);
     }
 }
 Console.WriteLine();
 Console.WriteLine($"Middle relay, {mib} MiB per download through a C tor 0.4.9 client (ConfluxEnabled 0), loopback, {Environment.ProcessorCount} cores");
-Console.WriteLine("| round | middle | MiB | seconds | MiB/s | middle CPU ms | CPU ms/MiB | middle RSS MiB |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| round | middle " + DownloadRow.Columns);
+Console.WriteLine("|---|---" + DownloadRow.Rule);
 foreach (var r in rows) Console.WriteLine(r);
 return 0;
 

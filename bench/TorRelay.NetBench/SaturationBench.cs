@@ -10,7 +10,9 @@ namespace TorRelay.NetBench;
 /// CPU while generator and sinks run on the other CPUs, in one network and one run. The download benchmarks measure a
 /// relay at the 5–10 MiB/s a C tor client, guard and exit sustain on this machine, where each wake-up carries a few
 /// dozen cells. Here the middle gets as much as the generator can send (its CPU use shows how close to saturated it
-/// ran), so its CPU per cell is its cost with the per-wake-up expenses spread over full batches.
+/// ran), so its CPU per cell is its cost with the per-wake-up expenses spread over full batches. With <c>--rate</c> the
+/// generator sends a fixed number of cells per second in bursts (about one per timer tick), so both middles see the
+/// same wake-ups and CPU per cell can be compared at the rates of the download benchmarks.
 /// </summary>
 public static class SaturationBench
 {
@@ -44,12 +46,12 @@ public static class SaturationBench
         string relayCpuList = CpuAffinity.ToList(allowed.Take(1)), benchCpuList = CpuAffinity.ToList(allowed.Skip(1));
 
         Console.WriteLine();
-        Console.WriteLine($"Middle relay on 1 CPU ({relayCpuList}), loaded by all the generator sends: {options.Circuits} circuits over " +
+        Console.WriteLine($"Middle relay on 1 CPU ({relayCpuList}), loaded by {(options.Rate > 0 ? $"{options.Rate} cells/s" : "all the generator sends")}: {options.Circuits} circuits over " +
                           $"{options.Links} links to {options.Sinks} sinks, RELAY_DROP cells, generator and sinks on CPUs {benchCpuList}, " +
                           $"{options.Measure.TotalSeconds:F0} s measured after {options.WarmUp.TotalSeconds:F0} s; MiB are of 514-byte cells");
         Console.WriteLine("| middle | cells/s forwarded | MiB/s | relay CPU (cores) | µs CPU/cell | CPU ms/MiB " +
-                          "| RSS MiB after | cells verified at sinks | corrupt | cells back at the generator |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+                          "| cells per wake-up | RSS MiB after | cells verified at sinks | corrupt | cells back at the generator |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var run in runs) Console.WriteLine(run.Row);
     }
 
@@ -65,7 +67,8 @@ public static class SaturationBench
             double cpu = (relay1.Cpu - relay0.Cpu).TotalSeconds;
             double mib = cells * (double)ForwardingLoad.CellBytes / 1048576;
             return $"| {name} | {cells / seconds:F0} | {mib / seconds:F1} | {cpu / seconds:F2} | {cpu * 1e6 / cells:F2} | " +
-                   $"{cpu * 1e3 / mib:F2} | {relay1.RssBytes / 1048576.0:F1} | {sinks.Sum(s => s.Verified)} | " +
+                   $"{cpu * 1e3 / mib:F2} | {cells / (double)Math.Max(1, relay1.Sleeps - relay0.Sleeps):F1} | " +
+                   $"{relay1.RssBytes / 1048576.0:F1} | {sinks.Sum(s => s.Verified)} | " +
                    $"{sinks.Sum(s => s.Corrupt)} | {pump.LateCells} |";
         });
     }

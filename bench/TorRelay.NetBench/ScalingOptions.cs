@@ -15,6 +15,12 @@ public sealed record ScalingOptions
     /// <summary>Core counts to give our relay, one run each.</summary>
     public IReadOnlyList<int> Cores { get; init; } = [1, 2];
 
+    /// <summary>
+    /// Cells per second the generator sends in all (<c>--rate</c>); 0 sends as fast as the links take them. A paced
+    /// load wakes the relay for a burst every millisecond or so, as a guard's flushes do in the download benchmarks.
+    /// </summary>
+    public int Rate { get; init; }
+
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
     public TimeSpan Measure { get; init; } = TimeSpan.FromSeconds(20);
 }
