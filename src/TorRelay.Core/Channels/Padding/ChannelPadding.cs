@@ -10,8 +10,9 @@ namespace TorRelay.Core.Channels.Padding;
 /// no cell either way for a random timeout, we send a PADDING cell, so that netflow records of an idle client
 /// connection do not end. Only link protocol 5 channels pad (padding_enabled), and only to clients unless the
 /// consensus sets nf_pad_relays. A PADDING_NEGOTIATE STOP from the peer turns it off, START back on with its timeouts.
-/// Like C tor's once-a-second housekeeping, one timer per channel looks at the last transfer time at most a second
-/// apart; the cell path only stores a timestamp.
+/// Like C tor, every channel is looked at once a second from one shared timer (<see cref="PaddingHousekeeping"/>); a
+/// channel arms a timer of its own only when its padding falls due before the next look. The cell path only stores a
+/// timestamp.
 /// </summary>
 public sealed partial class ChannelPadding : IDisposable
 {
@@ -26,7 +27,7 @@ public sealed partial class ChannelPadding : IDisposable
     private readonly Action _sendPadding;
     private readonly string _peer;
     private readonly object _gate = new();
-    private readonly ITimer _timer;
+    private ITimer? _padTimer; // made the first time padding falls due between two looks
     private long _lastTransfer;
     private long _periodStart = long.MinValue;
     private int _timeoutMs;
@@ -55,7 +56,6 @@ public sealed partial class ChannelPadding : IDisposable
         _enabled = linkVersion >= MinLinkVersion;
         Id = policy.NextChannelId();
         _lastTransfer = _time.GetTimestamp();
-        _timer = _time.CreateTimer(static s => ((ChannelPadding)s!).Check(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>
@@ -123,10 +123,16 @@ public sealed partial class ChannelPadding : IDisposable
         if (!_usedForFullCircuits) _usedForFullCircuits = true;
     }
 
-    /// <summary>Begins watching the channel for idleness.</summary>
+    /// <summary>Begins watching the channel for idleness (nothing once disposed: its channel closed first).</summary>
     public void Start()
     {
-        lock (_gate) Check_Locked();
+        lock (_gate)
+        {
+            if (_disposed) return;
+            // Under the lock, so a Dispose racing with it either comes first or finds us registered and removes us.
+            _policy.Housekeeping.Add(this);
+            Check_Locked();
+        }
     }
 
     /// <summary>A cell was read or written just now: restarts the idle clock.</summary>
@@ -189,9 +195,20 @@ public sealed partial class ChannelPadding : IDisposable
         LogNegotiated(_policy.Log, Id, _peer, start ? "START" : "STOP", low, high);
     }
 
+    /// <summary>The exact padding timer fired.</summary>
     private void Check()
     {
         lock (_gate) Check_Locked();
+    }
+
+    /// <summary>The shared once-a-second look; a channel with a padding timer pending waits for that one instead.</summary>
+    internal void OnHousekeepingTick()
+    {
+        lock (_gate)
+        {
+            if (_padTimerPending || _disposed || !_enabled) return;
+            Check_Locked();
+        }
     }
 
     /// <summary>channelpadding_decide_to_pad_channel and its timer callback in one.</summary>
@@ -207,7 +224,7 @@ public sealed partial class ChannelPadding : IDisposable
         // Whether to pad may change with the consensus (nf_pad_relays, nf_ito_*) and with use: look again each second.
         if (!_usedForFullCircuits || (!IsClientChannel && !_policy.Parameters.PadRelays))
         {
-            Arm_Locked(CheckInterval);
+            AwaitTick_Locked();
             return;
         }
         long now = _time.GetTimestamp();
@@ -220,13 +237,13 @@ public sealed partial class ChannelPadding : IDisposable
         }
         if (_timeoutMs == 0)
         {
-            Arm_Locked(CheckInterval);
+            AwaitTick_Locked();
             return;
         }
         double untilPad = _timeoutMs - _time.GetElapsedTime(last, now).TotalMilliseconds;
         if (untilPad >= CheckInterval.TotalMilliseconds + CheckSlackMs)
         {
-            Arm_Locked(CheckInterval);
+            AwaitTick_Locked();
             return;
         }
         if (untilPad > 0)
@@ -234,7 +251,9 @@ public sealed partial class ChannelPadding : IDisposable
             // C tor's padding timer proper (channelpadding_schedule_padding), counted for max-chanpad-timers.
             _padTimerPending = true;
             _policy.Counts.TimerScheduled();
-            Arm_Locked(TimeSpan.FromMilliseconds(untilPad));
+            _padTimer ??= _time.CreateTimer(static s => ((ChannelPadding)s!).Check(), this, Timeout.InfiniteTimeSpan,
+                Timeout.InfiniteTimeSpan);
+            _padTimer.Change(TimeSpan.FromMilliseconds(untilPad), Timeout.InfiniteTimeSpan);
             return;
         }
         if (!_hasQueuedCells())
@@ -245,7 +264,7 @@ public sealed partial class ChannelPadding : IDisposable
         }
         // Sending (ours or the queued cells) is activity: the next look draws a new timeout from it.
         Volatile.Write(ref _lastTransfer, now);
-        Arm_Locked(CheckInterval);
+        AwaitTick_Locked();
     }
 
     private void EndPadTimer_Locked()
@@ -255,15 +274,16 @@ public sealed partial class ChannelPadding : IDisposable
         _policy.Counts.TimerDone();
     }
 
-    private void Arm_Locked(TimeSpan due) => _timer.Change(due, Timeout.InfiniteTimeSpan);
+    /// <summary>The next look is the shared tick's: a padding timer still armed (START came while it was) is stopped.</summary>
+    private void AwaitTick_Locked() => _padTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
     private void Disarm_Locked()
     {
         EndPadTimer_Locked();
-        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        AwaitTick_Locked();
     }
 
-    /// <summary>Stops the timer; called when the channel closes.</summary>
+    /// <summary>Leaves the shared tick and stops the padding timer; called when the channel closes.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -271,8 +291,9 @@ public sealed partial class ChannelPadding : IDisposable
             if (_disposed) return;
             _disposed = true;
             EndPadTimer_Locked();
+            _padTimer?.Dispose();
         }
-        _timer.Dispose();
+        _policy.Housekeeping.Remove(this);
     }
 
     /// <summary>Debug is tor's info level, where C tor logs negotiations and keepalives.</summary>

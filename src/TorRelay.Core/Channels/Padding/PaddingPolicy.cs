@@ -22,12 +22,16 @@ public sealed class PaddingPolicy
         Log = log ?? NullLogger.Instance;
         Metrics = metrics;
         _parameters = parameters ?? PaddingParameters.Default;
+        Housekeeping = new PaddingHousekeeping(time);
     }
 
     public TimeProvider Time { get; }
     public IRandomSource Random { get; }
     public ILogger Log { get; }
     public CoreMetrics? Metrics { get; }
+
+    /// <summary>The one timer that looks at every channel's padding each second.</summary>
+    internal PaddingHousekeeping Housekeeping { get; }
 
     /// <summary>What every channel's cells add up to, for extra-info's padding-counts line.</summary>
     public PaddingCounts Counts { get; } = new();

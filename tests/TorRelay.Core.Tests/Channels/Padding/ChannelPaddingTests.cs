@@ -14,9 +14,9 @@ public sealed class ChannelPaddingTests
 
     /// <summary>Every draw is 0, so every timeout is the low bound: 1500 ms with the default consensus.</summary>
     private ChannelPadding Padding(int linkVersion = 5, bool client = true, PaddingParameters? parameters = null, bool used = true,
-        bool refusesNegotiation = false)
+        bool refusesNegotiation = false, PaddingPolicy? policy = null)
     {
-        var policy = new PaddingPolicy(_clock, new ScriptedRandom(), parameters: parameters);
+        policy ??= new PaddingPolicy(_clock, new ScriptedRandom(), parameters: parameters);
         var padding = new ChannelPadding(policy, linkVersion, client, () => _queued, () => _sent++, "test peer",
             () => refusesNegotiation);
         if (used) padding.MarkUsedForFullCircuits();
@@ -31,12 +31,12 @@ public sealed class ChannelPaddingTests
         return new ReadOnlySequence<byte>(payload);
     }
 
-    /// <summary>Fires the timer until <paramref name="ms"/> have passed; returns padding cells sent meanwhile.</summary>
+    /// <summary>Fires the timers until <paramref name="ms"/> have passed; returns padding cells sent meanwhile.</summary>
     private int RunFor(int ms)
     {
         int before = _sent;
         long end = _clock.GetTimestamp() + ms;
-        while (_clock.Timer!.DueAtMs is { } due && due <= end) _clock.FireTimer();
+        while (_clock.NextDueAtMs is { } due && due <= end) _clock.FireTimer();
         _clock.Advance((int)(end - _clock.GetTimestamp()));
         return _sent - before;
     }
@@ -105,7 +105,6 @@ public sealed class ChannelPaddingTests
         using var padding = Padding();
         padding.OnNegotiate(Negotiate(PaddingNegotiateCommand.Stop, 0, 0));
         Assert.False(padding.Enabled);
-        Assert.Null(_clock.Timer!.DueAtMs);
         Assert.Equal(0, RunFor(60_000));
 
         padding.OnNegotiate(Negotiate(PaddingNegotiateCommand.Start, 9000, 14000));
@@ -141,14 +140,53 @@ public sealed class ChannelPaddingTests
     }
 
     [Fact]
-    public void Dispose_stops_the_timer_for_good()
+    public void Dispose_stops_the_timers_for_good()
     {
         var padding = Padding();
+        Assert.Equal(0, RunFor(1200)); // the look a second in armed the padding timer, due 300 ms from now
+        Assert.Equal(2, _clock.ArmedTimers.Count());
         padding.Dispose();
-        Assert.True(_clock.Timer!.Disposed);
+        Assert.Empty(_clock.ArmedTimers);
+        Assert.All(_clock.Timers, t => Assert.True(t.Disposed));
         padding.OnNegotiate(Negotiate(PaddingNegotiateCommand.Start, 2000, 3000));
-        Assert.Null(_clock.Timer.DueAtMs);
+        Assert.Empty(_clock.ArmedTimers);
         Assert.Equal(0, _sent);
+    }
+
+    [Fact]
+    public void Idle_channels_share_one_timer_a_second_and_arm_their_own_only_when_padding_falls_due()
+    {
+        var policy = new PaddingPolicy(_clock, new ScriptedRandom());
+        var unused = Enumerable.Range(0, 1000).Select(_ => Padding(used: false, policy: policy)).ToList();
+        using var padded = Padding(policy: policy);
+        Assert.Single(_clock.Timers);
+        Assert.Equal(1000, _clock.Timers[0].PeriodMs);
+
+        // The shared look fires each second; the used channel alone arms a timer, for its padding 500 ms after a look.
+        Assert.Equal(1, RunFor(1500));
+        Assert.Equal(2, _clock.Timers.Count);
+        Assert.Equal(6, RunFor(9000));
+        Assert.Equal(2, _clock.Timers.Count);
+
+        // The shared timer stops with the last channel, and a channel opened later starts it again.
+        foreach (var p in unused) p.Dispose();
+        padded.Dispose();
+        Assert.Empty(_clock.ArmedTimers);
+        using var later = Padding(policy: policy);
+        Assert.Single(_clock.ArmedTimers);
+        Assert.Equal(1, RunFor(1500));
+    }
+
+    [Fact]
+    public void A_padding_started_after_its_channel_closed_stays_out_of_the_shared_tick()
+    {
+        var policy = new PaddingPolicy(_clock, new ScriptedRandom());
+        var padding = new ChannelPadding(policy, 5, true, () => false, () => _sent++, "test peer");
+        padding.MarkUsedForFullCircuits();
+        padding.Dispose();
+        padding.Start();
+        Assert.Empty(_clock.ArmedTimers);
+        Assert.Equal(0, policy.Housekeeping.Count);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace TorRelay.Core.Tests.Channels.Padding;
 public sealed class ChannelPaddingWireTests
 {
     [Fact]
-    public async Task An_idle_channel_writes_an_all_zero_padding_cell_and_closing_disposes_its_timer()
+    public async Task An_idle_channel_writes_an_all_zero_padding_cell_and_closing_disposes_its_timers()
     {
         var clock = new SteppedTimeProvider();
         var link = new FakeLinkTransport();
@@ -27,6 +27,7 @@ public sealed class ChannelPaddingWireTests
 
         await channel.CloseAsync("test");
         await run.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(clock.Timer!.Disposed);
+        Assert.Empty(clock.ArmedTimers);
+        Assert.All(clock.Timers, t => Assert.True(t.Disposed));
     }
 }

@@ -91,56 +91,39 @@ public sealed class PaddingCountsTests
         Assert.Equal(default, _policy.Counts.TakeAndReset());
     }
 
-    /// <summary>Two channels opened together, each with its timer, and the clock a second on.</summary>
-    private (ChannelPadding A, SteppedTimeProvider.StepTimer TimerA, ChannelPadding B, SteppedTimeProvider.StepTimer TimerB) TwoChannels()
-    {
-        var a = Padding();
-        var timerA = _clock.Timer!;
-        var b = Padding();
-        var timerB = _clock.Timer!;
-        // A second in, each channel's padding is due within the next one: firing its check schedules its padding timer.
-        _clock.Advance(1000);
-        return (a, timerA, b, timerB);
-    }
-
-    private static void Fire(SteppedTimeProvider.StepTimer timer) => timer.Callback(timer.State);
+    /// <summary>Padding timers of channels (every timer but the first, the shared once-a-second look), armed ones only.</summary>
+    private IEnumerable<SteppedTimeProvider.StepTimer> PaddingTimers => _clock.ArmedTimers.Where(t => t != _clock.Timers[0]);
 
     [Fact]
     public void Max_chanpad_timers_is_the_most_padding_timers_pending_at_once()
     {
-        var (a, timerA, b, timerB) = TwoChannels();
-        using (a)
-        using (b)
-        {
-            Fire(timerA);
-            Fire(timerB);
-            Assert.Equal(500, timerA.DueInMs);
-            Assert.Equal(500, timerB.DueInMs);
-            // Both fire and pad; afterwards the channels only look again in a second, with no padding timer pending.
-            _clock.Advance(500);
-            Fire(timerA);
-            Fire(timerB);
+        using var a = Padding();
+        using var b = Padding();
+        // The shared look a second in finds both channels' padding due in 500 ms: each arms its padding timer.
+        _clock.FireTimer();
+        Assert.Equal([500L, 500L], PaddingTimers.Select(t => t.DueInMs!.Value));
+        _clock.FireTimer();
+        _clock.FireTimer();
+        Assert.Empty(PaddingTimers);
+        Assert.Equal(2UL, _policy.Counts.TakeAndReset().MaxChanpadTimers);
 
-            Assert.Equal(2UL, _policy.Counts.TakeAndReset().MaxChanpadTimers);
-            // The next period's maximum starts over: one pending timer again makes it 1.
-            _clock.Advance(1000);
-            Fire(timerA);
-            Assert.Equal(1UL, _policy.Counts.TakeAndReset().MaxChanpadTimers);
-        }
+        // The next period's maximum starts over: with b stopped, the next look arms a's timer only.
+        b.OnNegotiate(Stop());
+        _clock.FireTimer();
+        Assert.Single(PaddingTimers);
+        Assert.Equal(1UL, _policy.Counts.TakeAndReset().MaxChanpadTimers);
     }
 
     [Fact]
     public void A_padding_timer_cancelled_by_STOP_is_no_longer_pending()
     {
-        var (a, timerA, b, timerB) = TwoChannels();
-        using (a)
-        using (b)
-        {
-            Fire(timerA);
-            a.OnNegotiate(Stop());
-            Fire(timerB);
-
-            Assert.Equal(1UL, _policy.Counts.TakeAndReset().MaxChanpadTimers);
-        }
+        using var a = Padding();
+        _clock.FireTimer(); // a's padding is due in 500 ms: its timer is pending
+        a.OnNegotiate(Stop());
+        Assert.Empty(PaddingTimers);
+        using var b = Padding();
+        _clock.FireTimer(); // the next look: b's is due in 500 ms, while a's no longer counts
+        Assert.Single(PaddingTimers);
+        Assert.Equal(1UL, _policy.Counts.TakeAndReset().MaxChanpadTimers);
     }
 }
