@@ -13,6 +13,6 @@ public static class DownloadRow
         double mib = result.BodyBytes / 1048576.0;
         double cpuMs = (after.Cpu - before.Cpu).TotalMilliseconds;
         return $"| {mib:F0} | {result.Elapsed.TotalSeconds:F1} | {mib / result.Elapsed.TotalSeconds:F1} | {cpuMs:F0} | {cpuMs / mib:F2} | " +
-               $"{(after.Sleeps - before.Sleeps) / mib:F0} | {after.RssBytes / 1048576.0:F1} |";
+               $"{after.SleepsSince(before) / mib:F0} | {after.RssBytes / 1048576.0:F1} |";
     }
 }

@@ -38,7 +38,7 @@ public static class ExitBench
                 // CPU is counted from the attempt that downloads, as in the middle benchmark: while the young network's
                 // client still lacks exit paths it may launch hundreds of circuits per second at the exit it was pinned to
                 // (every exit here has the microdescriptor policy reject 1-65535), which is not the download's cost.
-                var before = default(ProcessSample);
+                ProcessSample? before = null;
                 var result = await ClientStreams.RunAsync(network, ct =>
                 {
                     before = ProcessSample.Read(node.Pid);
@@ -46,7 +46,7 @@ public static class ExitBench
                 }, TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(3));
                 var after = ProcessSample.Read(node.Pid);
                 if (result.Sha256 != server.ExpectedSha256) throw new InvalidOperationException("download corrupted");
-                rows.Add($"| {round} | {name} {DownloadRow.Format(result, before, after)}");
+                rows.Add($"| {round} | {name} {DownloadRow.Format(result, before!, after)}");
                 Console.WriteLine(rows[^1]);
             }
         }

@@ -1,12 +1,16 @@
 namespace TorRelay.NetBench;
 
 /// <summary>
-/// CPU time, resident memory and sleeps of one process, read from /proc (Linux). <see cref="Sleeps"/> counts the
-/// voluntary context switches of all its threads: each is a thread going to sleep (in epoll_wait, a futex …) to be
-/// woken again, so per cell it shows how many cells a relay handles per wake-up.
+/// CPU time, resident memory and sleeps of one process, read from /proc (Linux). Sleeps are the voluntary context
+/// switches of each thread: a thread going to sleep (in epoll_wait, a futex …) to be woken again, so per cell they show
+/// how many cells a relay handles per wake-up.
 /// </summary>
-public readonly record struct ProcessSample(TimeSpan Cpu, long RssBytes, long Sleeps)
+public sealed record ProcessSample(TimeSpan Cpu, long RssBytes, IReadOnlyDictionary<int, long> SleepsByThread)
 {
+    /// <summary>Sleeps since <paramref name="before"/>: threads are counted from 0 if new, and not at all once ended.</summary>
+    public long SleepsSince(ProcessSample before) =>
+        SleepsByThread.Sum(t => t.Value - before.SleepsByThread.GetValueOrDefault(t.Key));
+
     public static ProcessSample Read(int pid)
     {
         // /proc/PID/stat: fields 14 and 15 are utime and stime in clock ticks (100 Hz on Linux).
@@ -14,10 +18,10 @@ public readonly record struct ProcessSample(TimeSpan Cpu, long RssBytes, long Sl
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         long ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
         long rssKb = StatusField($"/proc/{pid}/status", "VmRSS:");
-        long sleeps = 0;
+        var sleeps = new Dictionary<int, long>();
         foreach (var task in System.IO.Directory.EnumerateDirectories($"/proc/{pid}/task"))
         {
-            try { sleeps += StatusField(Path.Combine(task, "status"), "voluntary_ctxt_switches:"); }
+            try { sleeps[int.Parse(Path.GetFileName(task))] = StatusField(Path.Combine(task, "status"), "voluntary_ctxt_switches:"); }
             catch (IOException) { } // the thread ended while we looked
         }
         return new ProcessSample(TimeSpan.FromMilliseconds(ticks * 10), rssKb * 1024, sleeps);

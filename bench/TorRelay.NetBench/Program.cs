@@ -8,9 +8,10 @@ using TorRelay.TestNet;
 // --flood: the same pinned download while a CREATE_FAST flood hits the middle (FloodBench); --scaling: forwarding
 // throughput of our relay on 1 and 2 cores (ScalingBench); --saturation: that load through our relay and through a C tor
 // relay, each on one CPU (SaturationBench); --create-scaling: CREATE2 handshakes our relay answers per
-// second on 1 and 2 cores (CreateScalingBench); --handshakes: ntor server handshakes per core-second, in process.
+// second on 1 and 2 cores (CreateScalingBench); --idle-links N: what N silent client links cost each relay at idle
+// (IdleLinksBench); --handshakes: ntor server handshakes per core-second, in process.
 string? relayBinary = null;
-int mib = 100, rounds = 2;
+int mib = 100, rounds = 2, idleLinks = 0;
 string mode = "compare";
 var flood = new FloodOptions();
 var scaling = new ScalingOptions();
@@ -35,6 +36,7 @@ for (int i = 0; i < args.Length; i++)
         case "--saturation": mode = "saturation"; break;
         case "--create-scaling": mode = "create-scaling"; break;
         case "--exit": mode = "exit"; break;
+        case "--idle-links" when hasValue: mode = "idle-links"; idleLinks = Int(args[++i]); break;
         case "--seconds" when hasValue: scaling = scaling with { Measure = TimeSpan.FromSeconds(Int(args[++i])) }; break;
         case "--circuits" when hasValue: scaling = scaling with { Circuits = Int(args[++i]) }; break;
         case "--links" when hasValue: scaling = scaling with { Links = Int(args[++i]) }; break;
@@ -48,6 +50,7 @@ for (int i = 0; i < args.Length; i++)
                        TorRelay.NetBench --relay-binary PATH --scaling [--seconds N] [--circuits N] [--links N] [--sinks N] [--cores 1,2]
                        TorRelay.NetBench --relay-binary PATH --saturation [--seconds N] [--circuits N] [--links N] [--sinks N] [--rate CELLS_PER_S]
                        TorRelay.NetBench --relay-binary PATH --create-scaling [--seconds N] [--links N] [--cores 1,2]
+                       TorRelay.NetBench --relay-binary PATH --idle-links N [--seconds N]
                        TorRelay.NetBench --handshakes
                 """);
             return 2;
@@ -59,7 +62,7 @@ if (relayBinary is null)
     return 2;
 }
 if (flood.Duration <= flood.WarmUp || flood.Rate <= 0 || flood.Links <= 0 || scaling.Circuits < scaling.Links || scaling.Links <= 0
-    || scaling.Sinks <= 0 || scaling.Rate < 0 || scaling.Measure <= TimeSpan.Zero || scaling.Cores.Any(c => c <= 0))
+    || scaling.Sinks <= 0 || scaling.Rate < 0 || (mode == "idle-links" && idleLinks <= 0) || scaling.Measure <= TimeSpan.Zero || scaling.Cores.Any(c => c <= 0))
 {
     Console.Error.WriteLine($"bad options: --flood-seconds must exceed {flood.WarmUp.TotalSeconds:F0}, counts must be positive, --circuits at least --links");
     return 2;
@@ -74,6 +77,11 @@ if (mode == "flood")
 if (mode == "exit")
 {
     await ExitBench.RunAsync(relayBinary, mib, rounds, log);
+    return 0;
+}
+if (mode == "idle-links")
+{
+    await IdleLinksBench.RunAsync(relayBinary, idleLinks, scaling.Measure, log);
     return 0;
 }
 if (mode == "create-scaling")
@@ -106,7 +114,7 @@ for (int round = 1; round <= rounds; round++)
         // The C tor client sometimes refuses a stream after two minutes ("Restricted middle not available": with one
         // allowed middle it cannot build the longer path it wants for the enclave exit); retry, and count only the
         // attempt that downloads.
-        var before = default(ProcessSample);
+        ProcessSample? before = null;
         var result = await ClientStreams.RunAsync(net.Network, ct =>
         {
             before = ProcessSample.Read(middle.Node.Pid);
@@ -114,7 +122,7 @@ for (int round = 1; round <= rounds; round++)
         }, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(5));
         var after = ProcessSample.Read(middle.Node.Pid);
         if (result.Sha256 != server.ExpectedSha256) throw new InvalidOperationException("download corrupted");
-        rows.Add($"| {round} | {middle.Name} {DownloadRow.Format(result, before, after)}");
+        rows.Add($"| {round} | {middle.Name} {DownloadRow.Format(result, before!, after)}");
         Console.WriteLine(rows[^1]);
     }
 }

@@ -67,7 +67,7 @@ public static class SaturationBench
             double cpu = (relay1.Cpu - relay0.Cpu).TotalSeconds;
             double mib = cells * (double)ForwardingLoad.CellBytes / 1048576;
             return $"| {name} | {cells / seconds:F0} | {mib / seconds:F1} | {cpu / seconds:F2} | {cpu * 1e6 / cells:F2} | " +
-                   $"{cpu * 1e3 / mib:F2} | {cells / (double)Math.Max(1, relay1.Sleeps - relay0.Sleeps):F1} | " +
+                   $"{cpu * 1e3 / mib:F2} | {cells / (double)Math.Max(1, relay1.SleepsSince(relay0)):F1} | " +
                    $"{relay1.RssBytes / 1048576.0:F1} | {sinks.Sum(s => s.Verified)} | " +
                    $"{sinks.Sum(s => s.Corrupt)} | {pump.LateCells} |";
         });
