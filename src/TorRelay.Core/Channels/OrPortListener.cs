@@ -8,16 +8,22 @@ namespace TorRelay.Core.Channels;
 
 /// <summary>
 /// Accepts connections on one ORPort address and hands each to the channel manager on its own task, so a slow
-/// handshake never delays the next accept (the accept loop only accepts, as Kestrel's does).
+/// handshake never delays the next accept (the accept loop only accepts, as Kestrel's does). At most
+/// <see cref="MaxConcurrentHandshakes"/> handshakes run at once: beyond that the loop stops accepting until one ends,
+/// and new connections wait in the kernel's listen queue (as long as C tor's, SOMAXCONN), so a burst of clients
+/// reconnecting at once is served in turn rather than refused.
 /// </summary>
 public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager channels, ILogger log, CoreMetrics? metrics = null,
     DosMitigation? dos = null) : IAsyncDisposable
 {
-    /// <summary>Handshakes in progress at most; beyond this new connections are closed at once.</summary>
+    /// <summary>Handshakes in progress at most; beyond this, connections wait to be accepted.</summary>
     public const int MaxConcurrentHandshakes = 256;
 
     private Socket? _socket;
-    private int _handshaking;
+    private readonly SemaphoreSlim _handshakeSlots = new(MaxConcurrentHandshakes);
+
+    /// <summary>Connections accepted whose link handshake has not ended.</summary>
+    public int HandshakesInProgress => MaxConcurrentHandshakes - _handshakeSlots.CurrentCount;
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_socket?.LocalEndPoint ?? endpoint);
 
@@ -27,7 +33,7 @@ public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager c
         s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         if (endpoint.AddressFamily == AddressFamily.InterNetworkV6) s.DualMode = false;
         s.Bind(endpoint);
-        s.Listen(512);
+        s.Listen(); // the kernel's maximum, net.core.somaxconn: C tor listens with SOMAXCONN
         _socket = s;
         metrics?.ConnectionOpened(ConnectionType.OrListener, ConnectionDirection.Initiated, endpoint.AddressFamily);
         LogListening(log, LocalEndPoint.ToString());
@@ -41,12 +47,21 @@ public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager c
             Socket client;
             try
             {
-                client = await s.AcceptAsync(ct).ConfigureAwait(false);
+                await _handshakeSlots.WaitAsync(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) { break; }
-            catch (ObjectDisposedException) { break; }
+            try
+            {
+                client = await s.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                _handshakeSlots.Release();
+                break;
+            }
             catch (SocketException e)
             {
+                _handshakeSlots.Release();
                 LogAcceptFailed(log, e.SocketErrorCode.ToString());
                 await Task.Delay(100, ct).ConfigureAwait(false);
                 continue;
@@ -56,14 +71,7 @@ public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager c
             var remote = (client.RemoteEndPoint as IPEndPoint)?.Address;
             if (remote is not null && dos is not null && !dos.OnClientConnection(remote))
             {
-                metrics?.ConnectionRejected(ConnectionType.Or, client.AddressFamily);
-                client.Dispose();
-                continue;
-            }
-            if (Interlocked.Increment(ref _handshaking) > MaxConcurrentHandshakes)
-            {
-                Interlocked.Decrement(ref _handshaking);
-                if (remote is not null) dos?.OnClientConnectionClosed(remote);
+                _handshakeSlots.Release();
                 metrics?.ConnectionRejected(ConnectionType.Or, client.AddressFamily);
                 client.Dispose();
                 continue;
@@ -84,7 +92,7 @@ public sealed partial class OrPortListener(IPEndPoint endpoint, ChannelManager c
             }
             finally
             {
-                Interlocked.Decrement(ref _handshaking);
+                _handshakeSlots.Release();
             }
             if (channel is not null) await channels.RunChannelAsync(channel, ct).ConfigureAwait(false);
         }
