@@ -101,7 +101,7 @@ public sealed class TorLoggerProvider : ILoggerProvider
                 {
                     var stream = new FileStream(sink.Path!, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
                     bool isNew = stream.Length == 0;
-                    var writer = new TextLogSinkWriter(new StreamWriter(stream) { AutoFlush = true }, ownsWriter: true);
+                    var writer = new TextLogSinkWriter(new StreamWriter(stream), ownsWriter: true);
                     // As tor's log_tor_version: a version line whatever the severities, "new" for an empty file.
                     string version = Assembly.GetExecutingAssembly().GetName().Version?.ToString(3) ?? "0";
                     Write(writer, TorLogSeverity.Notice, $"torrelay {version} opening {(isNew ? "new " : "")}log file.");

@@ -55,6 +55,31 @@ public class TorLoggerProviderTests
             new DateTimeOffset(2026, 11, 22, 12, 34, 56, 789, TimeSpan.Zero), TimeSpan.FromSeconds(10)));
     }
 
+    /// <summary>Records each Write call, as an autoflushing writer turns each into a system call.</summary>
+    private sealed class CallRecordingWriter : StringWriter
+    {
+        public List<string> Calls { get; } = new();
+        public override void Write(char value) => Calls.Add(value.ToString());
+        public override void Write(string? value) => Calls.Add(value ?? "");
+    }
+
+    [Fact]
+    public void EachLineReachesItsWriterInOneWrite()
+    {
+        // One write(2) per line on an O_APPEND file: lines of two processes sharing a log never interleave.
+        var stdout = new CallRecordingWriter();
+        var options = new TorLoggerOptions
+        {
+            Stdout = stdout,
+            Stderr = new StringWriter(),
+            Time = new FixedTime(new DateTimeOffset(2026, 11, 22, 12, 34, 56, 789, TimeSpan.Zero)),
+        };
+        var provider = new TorLoggerProvider([Sink("notice stdout")], options);
+        provider.CreateLogger("x").LogWarning("one");
+        provider.CreateLogger("x").LogWarning("two");
+        Assert.Equal(["Nov 22 12:34:56.000 [warn] one\n", "Nov 22 12:34:56.000 [warn] two\n"], stdout.Calls);
+    }
+
     [Theory]
     [InlineData(LogLevel.Trace, "debug")]
     [InlineData(LogLevel.Debug, "info")]
