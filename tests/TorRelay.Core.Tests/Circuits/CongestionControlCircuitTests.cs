@@ -273,6 +273,9 @@ public sealed class CongestionControlCircuitTests
         new XonMessage(kbpsEwma: 2000).EncodeTo(xon);
         await s.SendAsync(RelayCommand.Xon, 1, xon, ct);
         await readable.WaitAsync(ct);
+        // The XON resumes waiters inline on the relay's read loop, this test too: the blocking reads below must not run
+        // there, or they would hold it before the end of its batch, where it writes the DATA cells.
+        await Task.Yield();
         for (int i = 0; i < 10; i++) Assert.Equal(RelayCommand.Data, s.Next(ct).Header.Command);
         await write.WaitAsync(ct);
         Assert.Equal(2_000_000, stream.ReadRateBytesPerSecond);
