@@ -27,8 +27,8 @@ public static class ExitBench
         await using var control = await network.ConnectControlAsync(network.Client!);
         await using var server = new BulkHttpServer((long)mib * 1024 * 1024);
         var exits = new[] { (network.OurRelay!, ourFp, cExitFp, "torrelay (ours)"), (network.Exits[0], cExitFp, ourFp, "C tor 0.4.9") };
-        Console.WriteLine($"idle RSS: ours {ProcessSample.Read(exits[0].Item1.Pid).RssBytes / 1048576.0:F1} MiB, " +
-                          $"C tor {ProcessSample.Read(exits[1].Item1.Pid).RssBytes / 1048576.0:F1} MiB");
+        Console.WriteLine($"idle RSS: ours {ProcessSample.ReadRssBytes(exits[0].Item1.Pid) / 1048576.0:F1} MiB, " +
+                          $"C tor {ProcessSample.ReadRssBytes(exits[1].Item1.Pid) / 1048576.0:F1} MiB");
         var rows = new List<string>();
         for (int round = 1; round <= rounds; round++)
         {

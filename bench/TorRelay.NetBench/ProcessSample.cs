@@ -17,15 +17,17 @@ public sealed record ProcessSample(TimeSpan Cpu, long RssBytes, IReadOnlyDiction
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         long ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
-        long rssKb = StatusField($"/proc/{pid}/status", "VmRSS:");
         var sleeps = new Dictionary<int, long>();
         foreach (var task in System.IO.Directory.EnumerateDirectories($"/proc/{pid}/task"))
         {
             try { sleeps[int.Parse(Path.GetFileName(task))] = StatusField(Path.Combine(task, "status"), "voluntary_ctxt_switches:"); }
             catch (IOException) { } // the thread ended while we looked
         }
-        return new ProcessSample(TimeSpan.FromMilliseconds(ticks * 10), rssKb * 1024, sleeps);
+        return new ProcessSample(TimeSpan.FromMilliseconds(ticks * 10), ReadRssBytes(pid), sleeps);
     }
+
+    /// <summary>Resident memory alone (VmRSS in /proc/PID/status), for samplers that need nothing else.</summary>
+    public static long ReadRssBytes(int pid) => StatusField($"/proc/{pid}/status", "VmRSS:") * 1024;
 
     private static long StatusField(string path, string name)
     {

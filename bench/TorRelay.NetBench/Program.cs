@@ -102,8 +102,8 @@ if (mode == "scaling")
 
 await using var net = await MiddleBenchNetwork.StartAsync(relayBinary, log);
 await using var server = new BulkHttpServer((long)mib * 1024 * 1024);
-Console.WriteLine($"idle RSS: ours {ProcessSample.Read(net.Middles[0].Node.Pid).RssBytes / 1048576.0:F1} MiB, " +
-                  $"C tor {ProcessSample.Read(net.Middles[1].Node.Pid).RssBytes / 1048576.0:F1} MiB");
+Console.WriteLine($"idle RSS: ours {ProcessSample.ReadRssBytes(net.Middles[0].Node.Pid) / 1048576.0:F1} MiB, " +
+                  $"C tor {ProcessSample.ReadRssBytes(net.Middles[1].Node.Pid) / 1048576.0:F1} MiB");
 
 var rows = new List<string>();
 for (int round = 1; round <= rounds; round++)

@@ -14,7 +14,7 @@ public sealed class RssSampler : IAsyncDisposable
     public RssSampler(int pid)
     {
         _pid = pid;
-        First = _peak = Last = ProcessSample.Read(pid).RssBytes;
+        First = _peak = Last = ProcessSample.ReadRssBytes(pid);
         _loop = LoopAsync();
     }
 
@@ -35,7 +35,7 @@ public sealed class RssSampler : IAsyncDisposable
     private void Sample()
     {
         long rss;
-        try { rss = ProcessSample.Read(_pid).RssBytes; }
+        try { rss = ProcessSample.ReadRssBytes(_pid); }
         catch (IOException) { return; } // the process has gone; keep what we have
         Last = rss;
         if (rss > Interlocked.Read(ref _peak)) Interlocked.Exchange(ref _peak, rss);
