@@ -318,7 +318,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             if (isData && (circuit.Congestion is { } cc
                     ? cc.OnDataCellSent(MonotonicMicroseconds.Now())
                     : ++circuit.DataPackaged % RelayCircuit.CircuitIncrement == 0))
-                circuit.ExpectedSendmeDigests.Enqueue(circuit.Crypto.LastBackwardDigest.ToArray());
+                circuit.ExpectSendmeDigest(circuit.Crypto.LastBackwardDigest.ToArray());
             await circuit.Previous.EnqueueAsync(cell, circuit, ct).ConfigureAwait(false);
         }
         finally
@@ -348,7 +348,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
                 await OnDataAsync(circuit, header, cellBody).ConfigureAwait(false);
                 return;
             case RelayCommand.End:
-                if (circuit.Streams.TryRemove(header.StreamId, out var ended)) ended.OnEnd();
+                if (circuit.TryRemoveStream(header.StreamId, out var ended)) ended.OnEnd();
                 return;
             case RelayCommand.Sendme:
                 if (!OnSendme(circuit, header, cellBody.Span))
@@ -394,7 +394,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     {
         if (streamId == 0 || circuit.IsClosed) return null;
         var stream = new EdgeStream(this, circuit, streamId);
-        return circuit.Streams.TryAdd(streamId, stream) ? stream : null;
+        return circuit.TryAddStream(streamId, stream) ? stream : null;
     }
 
     private ValueTask SendOriginatedAsync(RelayCircuit circuit, RelayCommand command, ushort streamId, ReadOnlyMemory<byte> message, bool isData)
@@ -424,7 +424,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
         }
         // Stream SENDMEs (or, with CC, XOFF/XON) go back as the stream's reader consumes the data (EdgeStream.Consume).
         // DATA for a stream we ended is dropped: the client may not have seen our END yet.
-        if (circuit.Streams.TryGetValue(header.StreamId, out var stream) && RelayCellHeader.TryGetData(cellBody.Span, out var data))
+        if (circuit.TryGetStream(header.StreamId, out var stream) && RelayCellHeader.TryGetData(cellBody.Span, out var data))
         {
             if (!stream.OnData(data, out var signal))
             {
@@ -445,7 +445,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     /// </summary>
     private void OnFlowControl(RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> cellBody)
     {
-        if (!circuit.Streams.TryGetValue(header.StreamId, out var stream)) return;
+        if (!circuit.TryGetStream(header.StreamId, out var stream)) return;
         if (!RelayCellHeader.TryGetData(cellBody, out var body)) body = default;
         bool accepted = header.Command == RelayCommand.Xoff ? stream.OnXoff() : stream.OnXon(body);
         if (!accepted) LogFlowControlRefused(_log, header.Command.ToString(), header.StreamId);
@@ -456,13 +456,13 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
     {
         if (header.StreamId != 0)
         {
-            if (!circuit.Streams.TryGetValue(header.StreamId, out var stream)) return true;
+            if (!circuit.TryGetStream(header.StreamId, out var stream)) return true;
             // With congestion control streams have no windows: C tor's "Congestion control got stream sendme".
             return circuit.Congestion is null && stream.PackageWindow.Replenish();
         }
         if (!RelayCellHeader.TryGetData(cellBody, out var data) || !SendmeMessage.TryDecode(data, out var sendme, out _)) return false;
         if (sendme.Version < SendmeAcceptMinVersion) return false;
-        if (!circuit.ExpectedSendmeDigests.TryDequeue(out var expected)) return false;
+        if (!circuit.TryTakeExpectedSendmeDigest(out var expected)) return false;
         if (sendme.Version == 1 && !sendme.DigestEquals(expected)) return false;
         if (circuit.Congestion is { } cc) return cc.OnSendmeReceived(MonotonicMicroseconds.Now(), circuit.QueuedBackwardCells);
         return circuit.PackageWindow.Replenish();
@@ -568,8 +568,7 @@ public sealed partial class CircuitSwitch : IChannelCellHandler
             await SendDestroyCellAsync(next, circuit.NextId, reason, CancellationToken.None).ConfigureAwait(false);
         if (circuit.Previous.Circuits.TryRemove(circuit.PreviousId.Value, out _) && !fromPrevious && !circuit.Previous.IsClosed)
             await SendDestroyCellAsync(circuit.Previous, circuit.PreviousId, reason, CancellationToken.None).ConfigureAwait(false);
-        foreach (var stream in circuit.Streams.Values) stream.OnEnd();
-        circuit.Streams.Clear();
+        foreach (var stream in circuit.RemoveAllStreams()) stream.OnEnd();
         circuit.PackageWindow.Cancel();
         circuit.Congestion?.OnCircuitClosed();
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using TorRelay.Cells;
 using TorRelay.Core.Channels;
 using TorRelay.Core.Streams;
@@ -16,6 +17,12 @@ public sealed class RelayCircuit
     /// <summary>tor-spec §5.6: at most 8 RELAY_EARLY cells travel forward on a circuit.</summary>
     public const int MaxRelayEarly = 8;
 
+    // Made on first use: most circuits through a relay are neither exits nor ends of streams, and these three cost
+    // more than the rest of the circuit (ConcurrentDictionary and ConcurrentQueue allocate their tables up front).
+    private ConcurrentDictionary<ushort, EdgeStream>? _streams;
+    private ConcurrentQueue<byte[]>? _expectedSendmeDigests;
+    private SemaphoreSlim? _backwardGate;
+
     /// <param name="congestion">Congestion control negotiated at CREATE2; null keeps the fixed SENDME windows.</param>
     public RelayCircuit(Channel previous, CircId previousId, RelayCryptoLayer crypto, CircuitCongestion? congestion = null)
     {
@@ -31,7 +38,7 @@ public sealed class RelayCircuit
     public object BackwardLock { get; } = new();
 
     /// <summary>Serialises backward encryption with queueing, so cells reach the client in keystream order.</summary>
-    public SemaphoreSlim BackwardGate { get; } = new(1, 1);
+    public SemaphoreSlim BackwardGate => _backwardGate ?? LazyInitializer.EnsureInitialized(ref _backwardGate, static () => new SemaphoreSlim(1, 1));
 
     public Channel? Next { get; private set; }
     public CircId NextId { get; private set; }
@@ -62,15 +69,52 @@ public sealed class RelayCircuit
     /// <summary>DATA cells we may still originate towards the client before its next circuit SENDME (without CC).</summary>
     public SendWindow PackageWindow { get; } = new(CircuitWindow, CircuitIncrement);
 
-    /// <summary>Digests of every SENDME-acknowledged DATA cell we sent (each 100th, or per CC's increment), which authenticated SENDMEs (v1) must echo (prop 289).</summary>
-    public ConcurrentQueue<byte[]> ExpectedSendmeDigests { get; } = new();
+    /// <summary>Remembers the digest of a SENDME-acknowledged DATA cell we sent (each 100th, or per CC's increment), which
+    /// an authenticated SENDME (v1) must echo (prop 289).</summary>
+    public void ExpectSendmeDigest(byte[] digest) =>
+        (_expectedSendmeDigests ?? LazyInitializer.EnsureInitialized(ref _expectedSendmeDigests)).Enqueue(digest);
+
+    /// <summary>The oldest digest a SENDME must echo, if we sent a cell that asks for one.</summary>
+    public bool TryTakeExpectedSendmeDigest([NotNullWhen(true)] out byte[]? digest)
+    {
+        digest = null;
+        return _expectedSendmeDigests?.TryDequeue(out digest) == true;
+    }
 
     /// <summary>DATA cells we have sent and received at this hop (for SENDME bookkeeping).</summary>
     public long DataPackaged { get; set; }
     public long DataDelivered { get; set; }
 
-    /// <summary>Streams that end at this hop, by stream ID.</summary>
-    public ConcurrentDictionary<ushort, EdgeStream> Streams { get; } = new();
+    /// <summary>Adds a stream that ends at this hop; false if its ID is taken.</summary>
+    public bool TryAddStream(ushort id, EdgeStream stream) =>
+        (_streams ?? LazyInitializer.EnsureInitialized(ref _streams)).TryAdd(id, stream);
+
+    public bool TryGetStream(ushort id, [NotNullWhen(true)] out EdgeStream? stream)
+    {
+        stream = null;
+        return _streams?.TryGetValue(id, out stream) == true;
+    }
+
+    public bool HasStream(ushort id) => _streams?.ContainsKey(id) == true;
+
+    public int StreamCount => _streams?.Count ?? 0;
+
+    public bool TryRemoveStream(ushort id, [NotNullWhen(true)] out EdgeStream? stream)
+    {
+        stream = null;
+        return _streams?.TryRemove(id, out stream) == true;
+    }
+
+    /// <summary>Takes every stream off the circuit (it is closing).</summary>
+    public IReadOnlyList<EdgeStream> RemoveAllStreams()
+    {
+        if (_streams is not { } streams) return [];
+        var all = new List<EdgeStream>();
+        foreach (ushort id in streams.Keys)
+            if (streams.TryRemove(id, out var stream)) all.Add(stream);
+        return all;
+    }
+
     public bool IsClosed { get; private set; }
 
     public void SetNext(Channel next, CircId id)

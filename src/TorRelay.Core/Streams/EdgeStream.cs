@@ -235,7 +235,7 @@ public sealed class EdgeStream
         CompleteInput();
         PackageWindow.Cancel();
         _xon.Wake();
-        Circuit.Streams.TryRemove(Id, out _);
+        Circuit.TryRemoveStream(Id, out _);
         var body = new byte[1 + 16 + 4];
         int n = end.EncodeTo(body);
         await _switch.SendRelayAsync(Circuit, RelayCommand.End, Id, body.AsMemory(0, n)).ConfigureAwait(false);

@@ -81,7 +81,10 @@ internal sealed unsafe class SslSession : IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_freed, this);
-            LibCrypto.ERR_clear_error();
+            // SSL_get_error needs an empty queue. Looking is cheaper than clearing all of its slots on every
+            // SSL_read, and it is almost always empty.
+            if (LibCrypto.ERR_peek_error() != 0)
+                LibCrypto.ERR_clear_error();
             return _ssl.DangerousGetHandle();
         }
     }

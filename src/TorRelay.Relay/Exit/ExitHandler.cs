@@ -42,7 +42,7 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
     private void HandleBegin(CircuitSwitch circuits, RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> body)
     {
         // C tor drops a BEGIN without a stream ID or for a stream that exists ("Begin cell for known stream").
-        if (header.StreamId == 0 || circuit.Streams.ContainsKey(header.StreamId)) return;
+        if (header.StreamId == 0 || circuit.HasStream(header.StreamId)) return;
         if (!RelayCellHeader.TryGetData(body, out var data) || !BeginMessage.TryDecode(data, out var begin, out _))
         {
             Refuse(circuits, circuit, header.StreamId, EndReason.TorProtocol);
@@ -158,7 +158,7 @@ public sealed partial class ExitHandler(ExitSettings settings, IStreamResolver r
 
     private void HandleResolve(CircuitSwitch circuits, RelayCircuit circuit, RelayCellHeader header, ReadOnlySpan<byte> body)
     {
-        if (header.StreamId == 0 || circuit.Streams.ContainsKey(header.StreamId)) return; // C tor drops these
+        if (header.StreamId == 0 || circuit.HasStream(header.StreamId)) return; // C tor drops these
         // C tor never ENDs a RESOLVE: a name it cannot use gets a RESOLVED error.
         string name = RelayCellHeader.TryGetData(body, out var data) && ResolveMessage.TryDecode(data, out var resolve, out _)
             ? resolve.Hostname.ToLowerInvariant() : "";

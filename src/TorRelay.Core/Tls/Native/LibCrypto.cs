@@ -71,5 +71,8 @@ internal static unsafe partial class LibCrypto
     public static partial ulong ERR_get_error();
 
     [LibraryImport(Lib)]
+    public static partial ulong ERR_peek_error();
+
+    [LibraryImport(Lib)]
     public static partial void ERR_error_string_n(ulong error, byte* buffer, nuint length);
 }
