@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -6,8 +7,9 @@ namespace TorRelay.Crypto.Relay;
 /// <summary>
 /// tor1's running SHA-1 over every relay cell body of one direction of a hop (tor-spec §6.1), seeded with Df or Db.
 /// <see cref="GetCurrent"/> reads the digest so far without finalising; <see cref="SaveState"/>/<see cref="RestoreState"/>
-/// let a caller roll back, as C tor does when a cell turns out not to be ours. Owns a native SHA_CTX; no per-call
-/// allocation.
+/// let a caller roll back, as C tor does when a cell turns out not to be ours. OpenSSL's SHA_CTX lives inside this
+/// object, pinned only for each call: every circuit has two of these, and a native allocation with a finalizer each
+/// made circuits dearer to create and to keep. No per-call allocation.
 /// </summary>
 public sealed unsafe class RelayDigest : IDisposable
 {
@@ -15,27 +17,34 @@ public sealed unsafe class RelayDigest : IDisposable
     /// <summary>Bytes needed by <see cref="SaveState"/>.</summary>
     public const int StateLength = Sha1Native.ContextSize;
 
-    private byte* _ctx;
+    private Sha1Context _ctx;
+    private bool _disposed;
 
     public RelayDigest()
     {
-        _ctx = (byte*)NativeMemory.AlignedAlloc(StateLength, 16);
-        new Span<byte>(_ctx, StateLength).Clear();
-        if (Sha1Native.SHA1_Init(_ctx) != 1)
-        {
-            Free();
-            throw new CryptographicException("SHA1_Init failed");
-        }
+        fixed (byte* ctx = Context)
+            if (Sha1Native.SHA1_Init(ctx) != 1)
+                throw new CryptographicException("SHA1_Init failed");
     }
 
     /// <summary>A digest already fed with <paramref name="seed"/> (Df or Db).</summary>
     public RelayDigest(ReadOnlySpan<byte> seed) : this() => Add(seed);
 
+    private Span<byte> Context
+    {
+        get
+        {
+            Span<ulong> words = _ctx;
+            return MemoryMarshal.AsBytes(words);
+        }
+    }
+
     public void Add(ReadOnlySpan<byte> data)
     {
         ThrowIfDisposed();
+        fixed (byte* ctx = Context)
         fixed (byte* p = data)
-            Sha1Native.SHA1_Update(_ctx, p, (nuint)data.Length);
+            Sha1Native.SHA1_Update(ctx, p, (nuint)data.Length);
     }
 
     /// <summary>Writes SHA-1 of everything added so far (20 bytes) and keeps the running state.</summary>
@@ -45,7 +54,7 @@ public sealed unsafe class RelayDigest : IDisposable
         ThrowIfDisposed();
         if (digest.Length < DigestLength) throw new ArgumentException("digest buffer must hold 20 bytes", nameof(digest));
         byte* copy = stackalloc byte[StateLength];
-        Buffer.MemoryCopy(_ctx, copy, StateLength, StateLength);
+        Context.CopyTo(new Span<byte>(copy, StateLength));
         fixed (byte* d = digest)
             Sha1Native.SHA1_Final(d, copy);
         new Span<byte>(copy, StateLength).Clear();
@@ -55,31 +64,29 @@ public sealed unsafe class RelayDigest : IDisposable
     public void SaveState(Span<byte> state)
     {
         ThrowIfDisposed();
-        new ReadOnlySpan<byte>(_ctx, StateLength).CopyTo(state);
+        Context.CopyTo(state);
     }
 
     public void RestoreState(ReadOnlySpan<byte> state)
     {
         ThrowIfDisposed();
         if (state.Length != StateLength) throw new ArgumentException("state must be StateLength bytes", nameof(state));
-        state.CopyTo(new Span<byte>(_ctx, StateLength));
+        state.CopyTo(Context);
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_ctx == null, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    private void Free()
-    {
-        if (_ctx == null) return;
-        new Span<byte>(_ctx, StateLength).Clear();
-        NativeMemory.AlignedFree(_ctx);
-        _ctx = null;
-    }
-
+    /// <summary>Wipes the state, which was derived from the circuit's keys.</summary>
     public void Dispose()
     {
-        Free();
-        GC.SuppressFinalize(this);
+        Context.Clear();
+        _disposed = true;
     }
 
-    ~RelayDigest() => Free();
+    /// <summary>sizeof(SHA_CTX) in 8-byte words, so that it is aligned as OpenSSL's 32-bit fields need.</summary>
+    [InlineArray(StateLength / sizeof(ulong))]
+    private struct Sha1Context
+    {
+        private ulong _word;
+    }
 }
