@@ -38,7 +38,7 @@ public sealed class RelayCircuit
     public object BackwardLock { get; } = new();
 
     /// <summary>Serialises backward encryption with queueing, so cells reach the client in keystream order.</summary>
-    public SemaphoreSlim BackwardGate => _backwardGate ?? LazyInitializer.EnsureInitialized(ref _backwardGate, static () => new SemaphoreSlim(1, 1));
+    public SemaphoreSlim BackwardGate => LazyInitializer.EnsureInitialized(ref _backwardGate, static () => new SemaphoreSlim(1, 1));
 
     public Channel? Next { get; private set; }
     public CircId NextId { get; private set; }
@@ -71,8 +71,7 @@ public sealed class RelayCircuit
 
     /// <summary>Remembers the digest of a SENDME-acknowledged DATA cell we sent (each 100th, or per CC's increment), which
     /// an authenticated SENDME (v1) must echo (prop 289).</summary>
-    public void ExpectSendmeDigest(byte[] digest) =>
-        (_expectedSendmeDigests ?? LazyInitializer.EnsureInitialized(ref _expectedSendmeDigests)).Enqueue(digest);
+    public void ExpectSendmeDigest(byte[] digest) => LazyInitializer.EnsureInitialized(ref _expectedSendmeDigests).Enqueue(digest);
 
     /// <summary>The oldest digest a SENDME must echo, if we sent a cell that asks for one.</summary>
     public bool TryTakeExpectedSendmeDigest([NotNullWhen(true)] out byte[]? digest)
@@ -86,8 +85,7 @@ public sealed class RelayCircuit
     public long DataDelivered { get; set; }
 
     /// <summary>Adds a stream that ends at this hop; false if its ID is taken.</summary>
-    public bool TryAddStream(ushort id, EdgeStream stream) =>
-        (_streams ?? LazyInitializer.EnsureInitialized(ref _streams)).TryAdd(id, stream);
+    public bool TryAddStream(ushort id, EdgeStream stream) => LazyInitializer.EnsureInitialized(ref _streams).TryAdd(id, stream);
 
     public bool TryGetStream(ushort id, [NotNullWhen(true)] out EdgeStream? stream)
     {

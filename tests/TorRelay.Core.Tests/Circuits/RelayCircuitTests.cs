@@ -13,7 +13,7 @@ public class RelayCircuitTests
         // open: their size is what that flood costs in memory, page faults and collections. The stream table, the
         // SENDME digest queue and the backward gate used to be made with every circuit (1,688 bytes), though only a
         // circuit's last hop ever needs them.
-        var crypto = new RelayCryptoLayer(new byte[RelayCryptoLayer.KeyMaterialLength]);
+        var crypto = NewCrypto();
         _ = new RelayCircuit(null!, new CircId(1), crypto); // warm: the first construction may allocate statics
 
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -27,7 +27,7 @@ public class RelayCircuitTests
     [Fact]
     public void Stream_lookups_on_a_circuit_that_never_had_streams_find_nothing()
     {
-        var circuit = new RelayCircuit(null!, new CircId(1), new RelayCryptoLayer(new byte[RelayCryptoLayer.KeyMaterialLength]));
+        var circuit = new RelayCircuit(null!, new CircId(1), NewCrypto());
 
         Assert.False(circuit.TryGetStream(1, out _));
         Assert.False(circuit.HasStream(1));
@@ -39,7 +39,7 @@ public class RelayCircuitTests
     [Fact]
     public void Expected_sendme_digests_come_back_oldest_first()
     {
-        var circuit = new RelayCircuit(null!, new CircId(1), new RelayCryptoLayer(new byte[RelayCryptoLayer.KeyMaterialLength]));
+        var circuit = new RelayCircuit(null!, new CircId(1), NewCrypto());
         circuit.ExpectSendmeDigest([1]);
         circuit.ExpectSendmeDigest([2]);
 
@@ -49,4 +49,6 @@ public class RelayCircuitTests
         Assert.Equal([2], second);
         Assert.False(circuit.TryTakeExpectedSendmeDigest(out _));
     }
+
+    private static RelayCryptoLayer NewCrypto() => new(new byte[RelayCryptoLayer.KeyMaterialLength]);
 }
