@@ -5,6 +5,7 @@ using TorRelay.Core.Channels.Padding;
 using TorRelay.Core.Circuits;
 using TorRelay.Core.Metrics;
 using TorRelay.Core.Dos;
+using TorRelay.Core.Memory;
 using TorRelay.Relay.Metrics;
 using TorRelay.Relay.Circuits;
 using TorRelay.Crypto;
@@ -66,6 +67,7 @@ public sealed partial class RelayNode : IAsyncDisposable
     private readonly PaddingPolicy _padding;
     private readonly PaddingCountsReport _paddingCounts;
     private readonly DosMitigation _dos;
+    private readonly MemoryReclaimer _memory;
     private long _publishedObserved;
 
     /// <summary>What we publish as observed bandwidth (bwhist_bandwidth_assess; C tor does not clip it to our rate).</summary>
@@ -93,6 +95,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         _paddingCounts = new PaddingCountsReport(_padding.Counts, _started);
         _dos = new DosMitigation(DosOptions.FromConsensus(null, settings.Dos), time, _random, loggers.CreateLogger("TorRelay.Dos"));
         _relayMetrics.DosSource = () => _dos.Stats;
+        _memory = new MemoryReclaimer(new GlibcHeap(), loggers.CreateLogger("TorRelay.Memory"));
     }
 
     /// <summary>Loaded on <see cref="RunAsync"/>.</summary>
@@ -399,6 +402,7 @@ public sealed partial class RelayNode : IAsyncDisposable
         var lastHeartbeatLog = lastKeyCheck;
         var lastIdleCheck = lastKeyCheck;
         var lastBandwidthCheck = lastKeyCheck;
+        var lastMemoryCheck = lastKeyCheck;
         using var timer = new PeriodicTimer(HeartbeatTick, _time);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
@@ -410,6 +414,11 @@ public sealed partial class RelayNode : IAsyncDisposable
             {
                 lastIdleCheck = now;
                 await Channels.CloseIdleAsync().ConfigureAwait(false);
+            }
+            if (now - lastMemoryCheck >= MemoryReclaimer.Interval)
+            {
+                lastMemoryCheck = now;
+                _memory.Check(Channels.Count, Circuits.CircuitsOpen);
             }
             if (now - lastBandwidthCheck >= BandwidthChangeCheck.Interval)
             {

@@ -6,7 +6,7 @@ namespace TorRelay.Core.Channels;
 /// </summary>
 internal sealed class ActiveCircuitHeap
 {
-    private CellQueue[] _items = new CellQueue[16];
+    private CellQueue[] _items = new CellQueue[4]; // most channels carry a few circuits at a time; it doubles as needed
 
     public int Count { get; private set; }
 

@@ -53,7 +53,9 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
     }
 
     /// <summary>The circuits on this channel by circuit ID; owned by the circuit switch.</summary>
-    public ConcurrentDictionary<uint, object> Circuits { get; } = new();
+    /// <remarks>Sized for the usual few circuits, with two write locks: the default is a lock per CPU and 31 buckets,
+    /// a kilobyte per channel on a many-core server, and most of a guard's channels are idle clients'.</remarks>
+    public ConcurrentDictionary<uint, object> Circuits { get; } = new(concurrencyLevel: 2, capacity: 7);
 
     /// <summary>Cells waiting to be written to the peer.</summary>
     public int QueuedCells => _outbound.Count;
@@ -84,14 +86,17 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
     /// <summary>Reads cells until the peer goes away, a protocol violation, or <paramref name="ct"/>.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closed.Token);
+        // The caller's token closes the channel, so reads and handlers take the channel's own token: no linked
+        // source per channel (with its registrations, a few hundred bytes on each of a guard's thousands of links).
+        using var stop = ct.UnsafeRegister(static c => ((Channel)c!)._closed.Cancel(), this);
+        var token = _closed.Token;
         var reader = _link.Transport.Input;
         EnableWriter();
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(linked.Token).ConfigureAwait(false);
+                var result = await reader.ReadAsync(token).ConfigureAwait(false);
                 Padding?.NoteTransfer();
                 var buffer = result.Buffer;
                 string? violation = null;
@@ -103,7 +108,7 @@ public sealed partial class Channel : IAsyncDisposable, IThreadPoolWorkItem
                     while (CellFramer.TryRead(ref buffer, LinkVersion, out var header, out var payload, out _))
                     {
                         if (_readRun.Add(header.Command, out var ended, out int count)) ReportRead(ended, count);
-                        var handled = HandleCellAsync(header, payload, linked.Token);
+                        var handled = HandleCellAsync(header, payload, token);
                         // A handler that waits: report the run so far, as the scope's writes go out before the wait.
                         if (!handled.IsCompleted) ReportReadRun();
                         violation = await _readScope.AwaitOutside(handled);

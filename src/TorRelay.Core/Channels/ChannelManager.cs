@@ -197,8 +197,10 @@ public sealed partial class ChannelManager : IAsyncDisposable
     {
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
-            await channel.RunAsync(linked.Token).ConfigureAwait(false);
+            // Not linked to _stopping (a linked source per channel costs memory): DisposeAsync closes every channel
+            // in _all, and one that Open added after DisposeAsync looked sees _stopping cancelled here.
+            if (_stopping.IsCancellationRequested) await channel.CloseAsync("shutting down").ConfigureAwait(false);
+            await channel.RunAsync(ct).ConfigureAwait(false);
         }
         finally
         {

@@ -48,7 +48,7 @@ public sealed class CircuitMux
         _circuitLimit = settings.CircuitQueueCells;
         _channelLimit = settings.ChannelQueueCells;
         _lastRecalibrated = _ewma.Now().Tick;
-        _own = new CellQueue(null, _lastRecalibrated);
+        _own = new CellQueue(null, _lastRecalibrated, capacity: 4); // link-level cells come a few at a time; it grows if not
         _budget?.Register(this);
     }
 

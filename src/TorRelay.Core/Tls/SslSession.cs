@@ -119,6 +119,17 @@ internal sealed unsafe class SslSession : IDisposable
         }
     }
 
+    /// <summary>Whether received ciphertext waits for SSL_read (records are read whole into a 16 KiB span, so OpenSSL
+    /// keeps no plaintext of its own between reads).</summary>
+    public bool HasCiphertextToRead
+    {
+        get
+        {
+            lock (_lock)
+                return !_freed && _queues.InboundLength > 0;
+        }
+    }
+
     /// <summary>Ciphertext waiting to be sent.</summary>
     public int PendingCiphertext
     {
@@ -279,7 +290,7 @@ internal sealed unsafe class SslSession : IDisposable
         get
         {
             lock (_lock)
-                return Marshal.PtrToStringUTF8(LibSsl.SSL_get_version(Ssl)) ?? "";
+                return NameAt(LibSsl.SSL_get_version(Ssl));
         }
     }
 
@@ -290,10 +301,16 @@ internal sealed unsafe class SslSession : IDisposable
             lock (_lock)
             {
                 IntPtr cipher = LibSsl.SSL_get_current_cipher(Ssl);
-                return cipher == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(LibSsl.SSL_CIPHER_get_name(cipher)) ?? "";
+                return cipher == IntPtr.Zero ? "" : NameAt(LibSsl.SSL_CIPHER_get_name(cipher));
             }
         }
     }
+
+    // OpenSSL's protocol and cipher names are static strings: one managed copy of each, not one per connection.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IntPtr, string> Names = new();
+
+    private static string NameAt(IntPtr name) =>
+        name == IntPtr.Zero ? "" : Names.GetOrAdd(name, static p => Marshal.PtrToStringUTF8(p) ?? "");
 
     /// <summary>Frees the SSL object and its BIOs exactly once.</summary>
     public void Dispose()

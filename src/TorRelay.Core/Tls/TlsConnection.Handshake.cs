@@ -12,6 +12,10 @@ public sealed partial class TlsConnection
         ArgumentNullException.ThrowIfNull(context);
         SslSession? session = null;
         byte[]? buffer = null; // a receive in progress; the session owns what it received
+        // Cancelling closes the socket rather than being passed to its operations: a socket keeps the registration
+        // of the last token its receive or send operation was given, and with it the caller's (linked) token source,
+        // for as long as the connection lives.
+        using var abort = cancellationToken.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket);
         try
         {
             if (context.IsServer != isServer)
@@ -23,12 +27,12 @@ public sealed partial class TlsConnection
             while (true)
             {
                 SslStatus status = session.Handshake();
-                await SendCiphertextAsync(socket, session, cancellationToken).ConfigureAwait(false);
+                await SendCiphertextAsync(socket, session).ConfigureAwait(false);
                 if (status == SslStatus.Ok)
                     break;
                 buffer = Rent<byte>(ReceiveBufferSize);
-                int n = await socket.ReceiveAsync(buffer.AsMemory(0, ReceiveBufferSize), SocketFlags.None,
-                    cancellationToken).ConfigureAwait(false);
+                int n = await socket.ReceiveAsync(buffer.AsMemory(0, ReceiveBufferSize), SocketFlags.None)
+                    .ConfigureAwait(false);
                 if (n == 0)
                     throw new TlsException("The peer closed the connection during the TLS handshake.");
                 var received = buffer;
@@ -39,10 +43,12 @@ public sealed partial class TlsConnection
             connection.Start();
             return connection;
         }
-        catch
+        catch (Exception e)
         {
             session?.Dispose();
             socket.Dispose();
+            if (cancellationToken.IsCancellationRequested && e is ObjectDisposedException or SocketException)
+                throw new OperationCanceledException("The TLS handshake was cancelled.", e, cancellationToken);
             throw;
         }
         finally

@@ -62,7 +62,7 @@ public sealed partial class TlsConnection
                     Encrypt(batch, staging ??= Rent<byte>(MaxRecordPlaintext));
                 }
                 plaintext = plaintext.Slice(batch.End);
-                await SendCiphertextAsync(_socket, _session, CancellationToken.None, _traffic).ConfigureAwait(false);
+                await SendCiphertextAsync(_socket, _session, _traffic).ConfigureAwait(false);
             }
             while (!plaintext.IsEmpty);
         }
@@ -72,7 +72,7 @@ public sealed partial class TlsConnection
         }
     }
 
-    private ValueTask SendPendingAsync() => SendCiphertextAsync(_socket, _session, CancellationToken.None, _traffic);
+    private ValueTask SendPendingAsync() => SendCiphertextAsync(_socket, _session, _traffic);
 
     /// <summary>Coalesces small writes into full 16 KiB records; large contiguous spans are encrypted in place.</summary>
     private void Encrypt(in ReadOnlySequence<byte> plaintext, byte[] staging)

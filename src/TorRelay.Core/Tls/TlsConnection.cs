@@ -26,6 +26,15 @@ public sealed partial class TlsConnection : IAsyncDisposable
     private const long OutputResumeThreshold = 64 * 1024;
     private static readonly TimeSpan GracefulCloseTimeout = TimeSpan.FromSeconds(5);
 
+    // Both readers run inline: the application handles received records on the receive loop's thread, and the send
+    // loop encrypts and sends on the thread that flushed. A batch of cells then crosses no thread boundary; only a
+    // socket that is full (or empty) hands work to another thread. Shared by every connection (they hold no state).
+    private static readonly PipeOptions InputOptions = new(pauseWriterThreshold: PauseThreshold,
+        resumeWriterThreshold: ResumeThreshold, minimumSegmentSize: MaxRecordPlaintext, readerScheduler: PipeScheduler.Inline,
+        useSynchronizationContext: false);
+    private static readonly PipeOptions OutputOptions = new(pauseWriterThreshold: OutputPauseThreshold,
+        resumeWriterThreshold: OutputResumeThreshold, readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+
     private readonly Socket _socket;
     private readonly SslSession _session;
     private readonly Pipe _input;   // socket -> application
@@ -50,13 +59,8 @@ public sealed partial class TlsConnection : IAsyncDisposable
         LocalCertificateDer = context.CertificateDer;
         Protocol = session.Protocol;
         CipherSuite = session.CipherSuite;
-        // Both readers run inline: the application handles received records on the receive loop's thread, and the
-        // send loop encrypts and sends on the thread that flushed. A batch of cells then crosses no thread boundary;
-        // only a socket that is full (or empty) hands work to another thread.
-        _input = new Pipe(new PipeOptions(pauseWriterThreshold: PauseThreshold, resumeWriterThreshold: ResumeThreshold,
-            minimumSegmentSize: MaxRecordPlaintext, readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
-        _output = new Pipe(new PipeOptions(pauseWriterThreshold: OutputPauseThreshold, resumeWriterThreshold: OutputResumeThreshold,
-            readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        _input = new Pipe(InputOptions);
+        _output = new Pipe(OutputOptions);
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
     }
 
@@ -147,8 +151,7 @@ public sealed partial class TlsConnection : IAsyncDisposable
 
     /// <summary>Sends what the session has to send, one socket write per buffer it hands over.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask SendCiphertextAsync(Socket socket, SslSession session, CancellationToken cancellationToken,
-        ITlsTrafficObserver? traffic = null)
+    private static async ValueTask SendCiphertextAsync(Socket socket, SslSession session, ITlsTrafficObserver? traffic = null)
     {
         while (session.TakeCiphertext(out int n) is { } ciphertext)
         {
@@ -156,7 +159,7 @@ public sealed partial class TlsConnection : IAsyncDisposable
             {
                 int sent = 0;
                 while (sent < n)
-                    sent += await socket.SendAsync(ciphertext.AsMemory(sent, n - sent), SocketFlags.None, cancellationToken)
+                    sent += await socket.SendAsync(ciphertext.AsMemory(sent, n - sent), SocketFlags.None)
                         .ConfigureAwait(false);
                 traffic?.BytesWritten(n);
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using TorRelay.Core.Tls;
@@ -182,6 +183,40 @@ public sealed class TlsConnectionLoopbackTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => TlsConnection.ConnectAsync(socket, _clientContext, cts.Token));
         Assert.Throws<ObjectDisposedException>(() => socket.Send(new byte[1])); // the connection owned and closed it
+    }
+
+    [Fact]
+    public async Task OpenConnection_DoesNotKeepTheHandshakesCancellationSourceAlive()
+    {
+        // A socket keeps the registration of the last token its operations were given: a handshake that passed its
+        // token to them kept the caller's source (a linked one per link, with its registrations) as long as the link.
+        var (pair, source) = await ConnectWithOwnSourceAsync();
+        try
+        {
+            var ct = TlsTestSupport.TimeoutToken();
+            await pair.Client.Transport.Output.WriteAsync(new byte[514], ct);
+            await pair.Server.Transport.Input.ReadExactlyAsync(514, ct);
+            for (int i = 0; i < 3 && source.IsAlive; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+            Assert.False(source.IsAlive);
+        }
+        finally
+        {
+            await pair.Client.DisposeAsync();
+            await pair.Server.DisposeAsync();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private async Task<((TlsConnection Client, TlsConnection Server), WeakReference)> ConnectWithOwnSourceAsync()
+    {
+        var cts = new CancellationTokenSource(TlsTestSupport.Timeout);
+        var pair = await TlsTestSupport.ConnectPairAsync(_serverContext, _clientContext, cts.Token);
+        cts.Dispose();
+        return (pair, new WeakReference(cts));
     }
 
     [Fact]
