@@ -12,8 +12,9 @@ namespace TorRelay.NetBench;
 /// </summary>
 public static class FloodBench
 {
-    /// <summary>Time the target gets after the flood's links close, before its "after" RSS is read.</summary>
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+    /// <summary>Time the target gets after the flood's links close, before its "after" RSS is read: over a minute, so
+    /// that our relay's once-a-minute memory check (MemoryReclaimer) has run.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(65);
 
     private const int BaselineAttempts = 3;
 
