@@ -420,6 +420,10 @@ public sealed partial class RelayNode : IAsyncDisposable
                 lastMemoryCheck = now;
                 _memory.Check(Channels.Count, Circuits.CircuitsOpen);
             }
+            else
+            {
+                _memory.Observe(Channels.Count, Circuits.CircuitsOpen);
+            }
             if (now - lastBandwidthCheck >= BandwidthChangeCheck.Interval)
             {
                 lastBandwidthCheck = now;

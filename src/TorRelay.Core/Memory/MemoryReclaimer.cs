@@ -6,9 +6,9 @@ namespace TorRelay.Core.Memory;
 /// Gives memory back to the OS once load has dropped. Neither heap does it by itself: the GC runs only when something
 /// allocates, so an idle relay keeps its closed channels' objects, and glibc keeps the free memory inside its arenas.
 /// After a burst of 4,000 client links closed, our relay stayed at 146 MiB (26 MiB before the links came), 75 MiB of it
-/// free malloc memory. Called once a minute: when the open channels or circuits fall to half of their peak since the
-/// last reclaim, by at least <see cref="ChannelDrop"/> or <see cref="CircuitDrop"/>, a compacting full collection that
-/// decommits what it can, then <c>malloc_trim</c>; and whenever malloc's free memory grew by
+/// free malloc memory. Told the load every second and checked once a minute: when the open channels or circuits fall to
+/// half of their peak since the last reclaim, by at least <see cref="ChannelDrop"/> or <see cref="CircuitDrop"/>, a
+/// compacting full collection that decommits what it can, then <c>malloc_trim</c>; and whenever malloc's free memory grew by
 /// <see cref="FreeNativeGrowth"/> since the last trim (trimmed memory still counts as free), <c>malloc_trim</c> alone.
 /// </summary>
 public sealed partial class MemoryReclaimer(INativeHeap native, ILogger log)
@@ -32,11 +32,17 @@ public sealed partial class MemoryReclaimer(INativeHeap native, ILogger log)
     /// <summary>Reclaims were done so far (full ones and trims alone).</summary>
     public int Reclaims { get; private set; }
 
-    /// <summary>Looks at the load now; reclaims when it dropped enough or malloc holds too much free memory.</summary>
-    public void Check(int channels, long circuits)
+    /// <summary>Notes the load (every second: a burst between two checks must still set the peak).</summary>
+    public void Observe(int channels, long circuits)
     {
         _peakChannels = Math.Max(_peakChannels, channels);
         _peakCircuits = Math.Max(_peakCircuits, circuits);
+    }
+
+    /// <summary>Notes the load and reclaims when it dropped enough or malloc's free memory grew enough.</summary>
+    public void Check(int channels, long circuits)
+    {
+        Observe(channels, circuits);
         bool dropped = Dropped(_peakChannels, channels, ChannelDrop) || Dropped(_peakCircuits, circuits, CircuitDrop);
         if (dropped)
         {

@@ -35,6 +35,18 @@ public sealed class MemoryReclaimerTests
     }
 
     [Fact]
+    public void BurstSeenOnlyBetweenChecks_SetsThePeak()
+    {
+        var (reclaimer, heap) = NewReclaimer();
+        reclaimer.Check(channels: 60, circuits: 100);
+        reclaimer.Observe(channels: 60, circuits: 1_100_000); // a 30-second flood between two checks
+        reclaimer.Observe(channels: 10, circuits: 50);
+        Assert.Equal(0, heap.Trims);
+        reclaimer.Check(channels: 10, circuits: 50);
+        Assert.Equal(1, heap.Trims);
+    }
+
+    [Fact]
     public void SmallDrops_DoNotReclaim()
     {
         var (reclaimer, heap) = NewReclaimer();
