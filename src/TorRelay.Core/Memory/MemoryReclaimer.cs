@@ -6,10 +6,11 @@ namespace TorRelay.Core.Memory;
 /// Gives memory back to the OS once load has dropped. Neither heap does it by itself: the GC runs only when something
 /// allocates, so an idle relay keeps its closed channels' objects, and glibc keeps the free memory inside its arenas.
 /// After a burst of 4,000 client links closed, our relay stayed at 146 MiB (26 MiB before the links came), 75 MiB of it
-/// free malloc memory. Told the load every second and checked once a minute: when the open channels or circuits fall to
-/// half of their peak since the last reclaim, by at least <see cref="ChannelDrop"/> or <see cref="CircuitDrop"/>, a
-/// compacting full collection that decommits what it can, then <c>malloc_trim</c>; and whenever malloc's free memory grew by
-/// <see cref="FreeNativeGrowth"/> since the last trim (trimmed memory still counts as free), <c>malloc_trim</c> alone.
+/// free malloc memory. Told the load every second and checked once a minute: when the open channels or circuits fall
+/// to half of their peak since the last reclaim, by at least <see cref="ChannelDrop"/> or <see cref="CircuitDrop"/>,
+/// a compacting full collection that decommits what it can, then <c>malloc_trim</c>; and whenever malloc's free
+/// memory grew by <see cref="FreeNativeGrowth"/> since the last trim (trimmed memory still counts as free),
+/// <c>malloc_trim</c> alone.
 /// </summary>
 public sealed partial class MemoryReclaimer(INativeHeap native, ILogger log)
 {
@@ -70,6 +71,8 @@ public sealed partial class MemoryReclaimer(INativeHeap native, ILogger log)
 
     private static bool Dropped(long peak, long now, long by) => peak - now >= by && now <= peak / 2;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Load dropped (channels {PeakChannels} -> {Channels}, circuits {PeakCircuits} -> {Circuits}): memory given back to the OS, RSS {Before} -> {After} MiB")]
-    private static partial void LogReclaimed(ILogger log, int peakChannels, int channels, long peakCircuits, long circuits, long before, long after);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Load dropped (channels {PeakChannels} -> {Channels}, " +
+        "circuits {PeakCircuits} -> {Circuits}): memory given back to the OS, RSS {Before} -> {After} MiB")]
+    private static partial void LogReclaimed(ILogger log, int peakChannels, int channels, long peakCircuits, long circuits,
+        long before, long after);
 }

@@ -67,8 +67,8 @@ public sealed partial class TlsConnection
     }
 
     /// <summary>Moves every complete record's plaintext into the pipe; false once the peer sent close_notify.</summary>
-    /// <remarks>A span is asked of the pipe only while ciphertext waits: one asked for and left unwritten stays the
-    /// pipe's writing head, so an idle connection would hold a 16 KiB segment.</remarks>
+    /// <remarks>A span is asked of the pipe only while ciphertext waits: one asked for and left unwritten is a pooled
+    /// 16 KiB segment that the pipe holds until its reader has taken everything before it.</remarks>
     private bool DecryptAvailable(PipeWriter writer)
     {
         while (_session.HasCiphertextToRead)
