@@ -47,11 +47,13 @@ public sealed partial class MemoryReclaimer(INativeHeap native, ILogger log)
         bool dropped = Dropped(_peakChannels, channels, ChannelDrop) || Dropped(_peakCircuits, circuits, CircuitDrop);
         if (dropped)
         {
-            long before = Environment.WorkingSet;
+            long before = Environment.WorkingSet, started = System.Diagnostics.Stopwatch.GetTimestamp();
+            // Blocking: every thread waits for it (the pause is logged); it runs after load fell by half, rarely.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             Trim();
             Reclaims++;
-            LogReclaimed(log, _peakChannels, channels, _peakCircuits, circuits, before >> 20, Environment.WorkingSet >> 20);
+            LogReclaimed(log, _peakChannels, channels, _peakCircuits, circuits, before >> 20, Environment.WorkingSet >> 20,
+                (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             _peakChannels = channels;
             _peakCircuits = circuits;
         }
@@ -72,7 +74,7 @@ public sealed partial class MemoryReclaimer(INativeHeap native, ILogger log)
     private static bool Dropped(long peak, long now, long by) => peak - now >= by && now <= peak / 2;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Load dropped (channels {PeakChannels} -> {Channels}, " +
-        "circuits {PeakCircuits} -> {Circuits}): memory given back to the OS, RSS {Before} -> {After} MiB")]
+        "circuits {PeakCircuits} -> {Circuits}): memory given back to the OS, RSS {Before} -> {After} MiB in {Ms} ms")]
     private static partial void LogReclaimed(ILogger log, int peakChannels, int channels, long peakCircuits, long circuits,
-        long before, long after);
+        long before, long after, long ms);
 }
